@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { isSubgraphName, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.ts';
+import type { DatabaseConfig } from '../prisma/database.ts';
+
+/**
+ * The one configuration root. Read from the environment once, validated, frozen;
+ * every other module receives the part it needs.
+ */
+export type Environment = 'development' | 'production' | 'test';
+
+export type RedisConfig = { kind: 'memory' } | { kind: 'redis'; url: string };
+
+export type JwtKeyConfig =
+  | { algorithm: 'HS256'; secret: Uint8Array; generated: boolean }
+  | { algorithm: 'EdDSA' | 'RS256'; privateKeyPem: string; publicKeyPem: string };
+
+export interface JwtConfig {
+  readonly keys: JwtKeyConfig;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly ttlSeconds: number;
+}
+
+export type SubgraphLocation = { kind: 'in-process' } | { kind: 'remote'; url: string };
+
+export interface AppConfig {
+  readonly env: Environment;
+  readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
+  readonly database: DatabaseConfig;
+  readonly redis: RedisConfig;
+  readonly jwt: JwtConfig;
+  readonly internalToken: { readonly secret: Uint8Array; readonly ttlSeconds: number; readonly generated: boolean };
+  readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
+  readonly admin: { readonly email: string; readonly password: string } | null;
+  readonly registrationEnabled: boolean;
+  readonly apiKeyCacheTtlMs: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export type ProcessRole = 'gateway' | 'subgraph';
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://');
+
+const redisUrl = z
+  .string()
+  .url()
+  .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://');
+
+const secret = z.string().min(32, 'must be at least 32 characters');
+
+const subgraphUrls = z
+  .string()
+  .transform((value, ctx) => {
+    const urls: Partial<Record<SubgraphName, string>> = {};
+    for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [name, url] = entry.split(/=(.*)/s, 2);
+      if (!name || !url || !isSubgraphName(name) || !URL.canParse(url)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry '${entry}' must be <name>=<url> with a name among ${SUBGRAPH_NAMES.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      urls[name] = url;
+    }
+    return urls;
+  });
+
+/** Every variable the processes read; names are the env var names. */
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  DATABASE_URL: postgresUrl.optional(),
+  PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+  REDIS_URL: redisUrl.optional(),
+  JWT_ALGORITHM: z.enum(['HS256', 'EdDSA', 'RS256']).default('HS256'),
+  JWT_SECRET: secret.optional(),
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default('federation-gateway'),
+  JWT_AUDIENCE: z.string().min(1).default('federation-gateway-api'),
+  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
+  INTERNAL_TOKEN_SECRET: secret.optional(),
+  INTERNAL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  SUBGRAPH_URLS: subgraphUrls.default({}),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  REGISTRATION_ENABLED: boolean.default(true),
+  API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+type Environ = z.infer<typeof environmentSchema>;
+
+function firstIssue(error: z.ZodError): ConfigError {
+  const issue = error.issues[0];
+  const variable = String(issue?.path[0] ?? 'environment');
+  return new ConfigError(variable, issue?.message ?? 'is invalid');
+}
+
+/** PEM values often arrive with literal "\n" from .env files and CI secrets. */
+const pem = (value: string): string => value.replace(/\\n/g, '\n');
+
+function jwtKeys(env: Environ, sharedSecretsRequired: boolean): JwtKeyConfig {
+  if (env.JWT_ALGORITHM === 'HS256') {
+    if (env.JWT_SECRET) return { algorithm: 'HS256', secret: new TextEncoder().encode(env.JWT_SECRET), generated: false };
+    if (sharedSecretsRequired) throw new ConfigError('JWT_SECRET', 'is required in production and when subgraphs run as separate processes');
+    return { algorithm: 'HS256', secret: randomBytes(32), generated: true };
+  }
+  if (!env.JWT_PRIVATE_KEY) throw new ConfigError('JWT_PRIVATE_KEY', `is required for JWT_ALGORITHM=${env.JWT_ALGORITHM}`);
+  if (!env.JWT_PUBLIC_KEY) throw new ConfigError('JWT_PUBLIC_KEY', `is required for JWT_ALGORITHM=${env.JWT_ALGORITHM}`);
+  return { algorithm: env.JWT_ALGORITHM, privateKeyPem: pem(env.JWT_PRIVATE_KEY), publicKeyPem: pem(env.JWT_PUBLIC_KEY) };
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gateway'): AppConfig {
+  const parsed = environmentSchema.safeParse(source);
+  if (!parsed.success) throw firstIssue(parsed.error);
+  const env = parsed.data;
+
+  const remote = env.SUBGRAPH_URLS;
+  const distributed = role === 'subgraph' || Object.keys(remote).length > 0;
+  const sharedSecretsRequired = distributed || env.NODE_ENV === 'production';
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(env.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD', 'must be set together with its pair');
+  }
+  if (distributed && env.DATABASE_URL === undefined) {
+    // One PGlite folder cannot be shared by several processes (see prisma/pglite-lock.ts).
+    throw new ConfigError('DATABASE_URL', 'is required when subgraphs run as separate processes');
+  }
+  const keys = jwtKeys(env, sharedSecretsRequired);
+  if (env.INTERNAL_TOKEN_SECRET === undefined && sharedSecretsRequired) {
+    throw new ConfigError('INTERNAL_TOKEN_SECRET', 'is required in production and when subgraphs run as separate processes');
+  }
+
+  const subgraphs = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name): [SubgraphName, SubgraphLocation] => {
+      const url = remote[name];
+      return [name, url === undefined ? { kind: 'in-process' } : { kind: 'remote', url }];
+    }),
+  ) as Record<SubgraphName, SubgraphLocation>;
+
+  const config: AppConfig = {
+    env: env.NODE_ENV,
+    http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.BODY_LIMIT_BYTES },
+    database: env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR },
+    redis: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
+    jwt: { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
+    internalToken: {
+      secret: env.INTERNAL_TOKEN_SECRET ? new TextEncoder().encode(env.INTERNAL_TOKEN_SECRET) : randomBytes(32),
+      ttlSeconds: env.INTERNAL_TOKEN_TTL_SECONDS,
+      generated: env.INTERNAL_TOKEN_SECRET === undefined,
+    },
+    subgraphs,
+    admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD } : null,
+    registrationEnabled: env.REGISTRATION_ENABLED,
+    apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
+    logLevel: env.LOG_LEVEL,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import type { AnyPlatformEvent, EventPayloads, EventType, PlatformEvent } from '../../schema/events.ts';
+
+/** Carries platform events between subgraphs and edge replicas: in memory, or Redis pub/sub. */
+export interface EventBus {
+  publish(event: AnyPlatformEvent): Promise<void>;
+  /** Returns the unsubscribe function. */
+  subscribe(listener: (event: AnyPlatformEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export function platformEvent<T extends EventType>(type: T, ownerId: string | null, payload: EventPayloads[T]): PlatformEvent<T> {
+  return { id: `evt_${randomUUID()}`, type, ownerId, occurredAt: new Date().toISOString(), payload };
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import type { GraphQLSchema } from 'graphql';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { SUPERGRAPH_PATH } from '../../schema/compose.ts';
+import { httpStatusOf } from '../../schema/error-codes.ts';
+import { contractCodeOf } from '../../schema/errors.ts';
+import type { SubgraphName } from '../../subgraphs/names.ts';
+import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
+import { maskError, type MaskOptions } from '../../subgraphs/shared/mask-error.ts';
+import type { SubgraphLocation } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { EdgeContext } from './edge-context.ts';
+import { InProcessDataSource } from './in-process-data-source.ts';
+import { AuthenticatedRemoteDataSource } from './remote-data-source.ts';
+
+export interface SupergraphServerOptions {
+  readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
+  /** Executable schemas of the subgraphs that run in this process. */
+  readonly localSchemas: ReadonlyMap<SubgraphName, GraphQLSchema>;
+  readonly tokens: InternalTokens;
+  readonly logger: Logger;
+  readonly production: boolean;
+  /** @default the committed schema/supergraph.graphql */
+  readonly supergraphSdl?: string;
+}
+
+/**
+ * A whole operation that failed (no data) answers with the status of its first
+ * error's contract code; partial results stay 200, as GraphQL over HTTP expects.
+ */
+const statusFromErrors: ApolloServerPlugin<EdgeContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const { data, errors } = response.body.singleResult;
+        const first = errors?.[0];
+        if (!first || (data !== null && data !== undefined)) return;
+        const code = contractCodeOf(first);
+        if (code) response.http.status = httpStatusOf(code);
+      },
+    };
+  },
+};
+
+export function createSupergraphServer(options: SupergraphServerOptions): ApolloServer<EdgeContext> {
+  const mask: MaskOptions = {
+    exposeStack: !options.production,
+    onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error'),
+  };
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    buildService: ({ name }): GraphQLDataSource<EdgeContext> => {
+      const location = options.subgraphs[name as SubgraphName];
+      if (!location) throw new Error(`The supergraph names a subgraph '${name}' this gateway does not know`);
+      if (location.kind === 'remote') return new AuthenticatedRemoteDataSource({ url: location.url });
+      const schema = options.localSchemas.get(name as SubgraphName);
+      if (!schema) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
+      return new InProcessDataSource({ schema, tokens: options.tokens, mask });
+    },
+    logger: options.logger,
+  });
+
+  return new ApolloServer<EdgeContext>({
+    gateway,
+    introspection: true,
+    includeStacktraceInErrorResponses: !options.production,
+    // The process owns its signals: main.ts closes every client in order.
+    stopOnTerminationSignals: false,
+    formatError: (formatted, error) => maskError(formatted, error, mask),
+    plugins: [
+      statusFromErrors,
+      options.production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
+    ],
+  });
+}

@@ -1,0 +1,131 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { contractCodeOf } from '../../schema/errors.ts';
+import { successEnvelope } from '../../rest-bridge/envelope.ts';
+import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
+import { principalId, type Principal } from '../../subgraphs/shared/principal.ts';
+import { edgeContext, type EdgeContext } from '../executor/edge-context.ts';
+import type { AccessTokens } from '../identity/access-tokens.ts';
+import { credentialsFrom, type Authenticator } from '../identity/authenticate.ts';
+import type { Logger } from '../logger.ts';
+import { graphqlRoute } from './graphql-route.ts';
+import type { healthChecks } from './health.ts';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id.ts';
+import { sendErrorEnvelope, sendGraphQLError, sendJson } from './respond.ts';
+import { applySecurityHeaders } from './security-headers.ts';
+
+export interface EdgeHandlerOptions {
+  readonly server: ApolloServer<EdgeContext>;
+  readonly authenticate: Authenticator;
+  readonly tokens: InternalTokens;
+  readonly accessTokens: AccessTokens;
+  readonly health: ReturnType<typeof healthChecks>;
+  readonly logger: Logger;
+  readonly bodyLimitBytes: number;
+  readonly startedAt: number;
+}
+
+interface Exchange {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly url: URL;
+  readonly requestId: string;
+  principal: Principal | null;
+}
+
+type Route = (exchange: Exchange) => Promise<void>;
+
+/**
+ * The edge pipeline: request id → security headers → route; identity is
+ * established only for routes that execute operations. Rate limits (issue 3) and
+ * the REST bridge plug in here.
+ */
+export function edgeHandler(options: EdgeHandlerOptions) {
+  const graphql = graphqlRoute({ server: options.server, bodyLimitBytes: options.bodyLimitBytes });
+
+  const graphqlEndpoint: Route = async (exchange) => {
+    try {
+      exchange.principal = await options.authenticate(credentialsFrom(exchange.request.headers, exchange.url));
+    } catch (error) {
+      if (error instanceof GraphQLError) return sendGraphQLError(exchange.response, error);
+      throw error;
+    }
+    const context = edgeContext(exchange.principal, exchange.requestId, options.tokens.sign);
+    await graphql(exchange.request, exchange.response, exchange.url, context);
+  };
+
+  const routes: Readonly<Record<string, Partial<Record<string, Route>>>> = {
+    '/graphql': { GET: graphqlEndpoint, POST: graphqlEndpoint },
+    '/health': {
+      GET: async ({ response, requestId }) =>
+        sendJson(
+          response,
+          200,
+          successEnvelope(
+            { status: 'healthy', service: 'federation-gateway', uptime_seconds: Math.round((Date.now() - options.startedAt) / 1000) },
+            requestId,
+          ),
+        ),
+    },
+    '/health/detailed': {
+      GET: async ({ response, requestId }) => {
+        const report = await options.health.detailed();
+        sendJson(response, report.status === 'healthy' ? 200 : 503, { ...successEnvelope(report, requestId), success: report.status === 'healthy' });
+      },
+    },
+    '/health/redis': {
+      GET: async ({ response, requestId }) => {
+        const redis = await options.health.redis();
+        sendJson(response, redis.status === 'down' ? 503 : 200, { ...successEnvelope(redis, requestId), success: redis.status !== 'down' });
+      },
+    },
+    '/.well-known/jwks.json': {
+      GET: async ({ response, requestId }) => {
+        const jwks = await options.accessTokens.jwks();
+        if (!jwks) return sendErrorEnvelope(response, requestId, 'RESOURCE_NOT_FOUND', 'This gateway signs tokens with a shared secret; there are no public keys');
+        response.setHeader('Cache-Control', 'public, max-age=300');
+        sendJson(response, 200, jwks);
+      },
+    },
+  };
+
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const requestId = requestIdFor(request.headers);
+    response.setHeader('X-Request-ID', requestId);
+    applySecurityHeaders(request, response);
+    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    const exchange: Exchange = { request, response, url, requestId, principal: null };
+    response.on('finish', () => {
+      options.logger.info(
+        {
+          requestId,
+          method: request.method,
+          path: url.pathname,
+          status: response.statusCode,
+          durationMs: Math.round((performance.now() - started) * 100) / 100,
+          principal: exchange.principal ? principalId(exchange.principal) : null,
+        },
+        'request',
+      );
+    });
+    try {
+      const methods = routes[url.pathname];
+      if (!methods) return sendErrorEnvelope(response, requestId, 'RESOURCE_NOT_FOUND', `Route '${request.method} ${url.pathname}' not found`);
+      const route = methods[request.method ?? 'GET'];
+      if (!route) {
+        response.setHeader('Allow', Object.keys(methods).join(', '));
+        return sendErrorEnvelope(response, requestId, 'RESOURCE_NOT_FOUND', `Route '${request.method} ${url.pathname}' not found`);
+      }
+      await route(exchange);
+    } catch (error) {
+      const code = error instanceof GraphQLError ? contractCodeOf(error) : undefined;
+      if (!code || code === 'INTERNAL_ERROR') options.logger.error({ err: error, requestId }, 'request failed');
+      if (response.headersSent) return void response.end();
+      sendErrorEnvelope(response, requestId, code ?? 'INTERNAL_ERROR', code && code !== 'INTERNAL_ERROR' ? (error as Error).message : undefined);
+    }
+  };
+}
+
+export { REQUEST_ID_HEADER };

@@ -1,0 +1,89 @@
+import type { GraphQLSchema } from 'graphql';
+import type { Redis } from 'ioredis';
+import type { Database } from '../../prisma/database.ts';
+import type { SubgraphName } from '../../subgraphs/names.ts';
+import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
+import { INTERNAL_TOKEN_HEADER } from '../../subgraphs/shared/internal-token.ts';
+import type { SubgraphLocation } from '../config.ts';
+
+export type CheckStatus = 'up' | 'down' | 'not_configured';
+
+export interface CheckResult {
+  readonly status: CheckStatus;
+  readonly latency_ms?: number;
+  readonly error?: string;
+  readonly [detail: string]: unknown;
+}
+
+export interface HealthOptions {
+  readonly database: Database;
+  readonly redis: Redis | null;
+  readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
+  readonly localSchemas: ReadonlyMap<SubgraphName, GraphQLSchema>;
+  readonly tokens: InternalTokens;
+  /** Each probe gives up after this long. @default 2000 */
+  readonly timeoutMs?: number;
+}
+
+async function timed(probe: () => Promise<Record<string, unknown> | void>, timeoutMs: number): Promise<CheckResult> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const details = await Promise.race([
+      probe(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { status: 'up', latency_ms: Math.round((performance.now() - started) * 10) / 10, ...(details ?? {}) };
+  } catch (error) {
+    return { status: 'down', error: error instanceof Error ? error.message : 'unreachable' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Readiness probes for `/health/detailed` and `/health/redis`. */
+export function healthChecks(options: HealthOptions) {
+  const timeoutMs = options.timeoutMs ?? 2000;
+
+  const redis = (): Promise<CheckResult> =>
+    options.redis
+      ? timed(async () => {
+          await options.redis?.ping();
+        }, timeoutMs)
+      : Promise.resolve({ status: 'not_configured' });
+
+  const subgraph = (name: SubgraphName): Promise<CheckResult> => {
+    const location = options.subgraphs[name];
+    if (location.kind === 'in-process') {
+      return Promise.resolve({ status: options.localSchemas.has(name) ? 'up' : 'down', location: 'in-process' });
+    }
+    return timed(async () => {
+      const token = await options.tokens.sign({ principal: null, requestId: 'health' });
+      const answer = await fetch(location.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: token },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
+      return { location: location.url };
+    }, timeoutMs);
+  };
+
+  return {
+    redis,
+    async detailed() {
+      const names = Object.keys(options.subgraphs) as SubgraphName[];
+      const [database, redisResult, ...subgraphResults] = await Promise.all([
+        timed(() => options.database.ping(), timeoutMs).then((r) => ({ ...r, kind: options.database.kind })),
+        redis(),
+        ...names.map(subgraph),
+      ]);
+      const subgraphs = Object.fromEntries(names.map((name, index) => [name, subgraphResults[index]]));
+      const healthy =
+        database.status === 'up' && redisResult.status !== 'down' && subgraphResults.every((result) => result?.status === 'up');
+      return { status: healthy ? ('healthy' as const) : ('degraded' as const), checks: { database, redis: redisResult, subgraphs } };
+    },
+  };
+}

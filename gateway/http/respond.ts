@@ -1,0 +1,25 @@
+import type { ServerResponse } from 'node:http';
+import type { GraphQLError } from 'graphql';
+import { httpStatusOf, type ErrorCode } from '../../schema/error-codes.ts';
+import { contractCodeOf } from '../../schema/errors.ts';
+import { errorEnvelope } from '../../rest-bridge/envelope.ts';
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  response.statusCode = status;
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  response.setHeader('Content-Length', Buffer.byteLength(payload));
+  response.end(payload);
+}
+
+/** An error as the REST envelope, its status from the one code table. */
+export function sendErrorEnvelope(response: ServerResponse, requestId: string, code: ErrorCode, message?: string): void {
+  sendJson(response, httpStatusOf(code), errorEnvelope(code, requestId, message));
+}
+
+/** An error as a GraphQL response (for /graphql), its status from the same table. */
+export function sendGraphQLError(response: ServerResponse, error: GraphQLError): void {
+  const code = contractCodeOf(error) ?? 'INTERNAL_ERROR';
+  const message = code === 'INTERNAL_ERROR' ? 'Internal server error' : error.message;
+  sendJson(response, httpStatusOf(code), { errors: [{ message, extensions: { code } }] });
+}

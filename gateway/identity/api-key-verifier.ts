@@ -1,0 +1,107 @@
+import type { PrismaClient } from '../../prisma/generated/client.ts';
+import { unauthenticated } from '../../schema/errors.ts';
+import { tierRank } from '../../schema/tiers.ts';
+import { hashApiKey, looksLikeApiKey } from '../../subgraphs/keys/api-key-format.ts';
+import type { Principal } from '../../subgraphs/shared/principal.ts';
+import { asScopes } from '../../subgraphs/shared/scopes.ts';
+import type { EventBus } from '../event-bus/event-bus.ts';
+import type { Logger } from '../logger.ts';
+
+export interface ApiKeyVerifierOptions {
+  readonly prisma: PrismaClient;
+  /** Revocations and tier changes arrive here and evict cached keys at once. */
+  readonly events: EventBus;
+  readonly logger: Logger;
+  /** How long a verified key is trusted without a database read. 0 disables the cache. @default 30000 */
+  readonly cacheTtlMs?: number;
+  /** `last_used_at` is written at most this often per key. @default 60000 */
+  readonly lastUsedIntervalMs?: number;
+  /** @default 10000 */
+  readonly maxCachedKeys?: number;
+}
+
+export type ApiKeyPrincipal = Extract<Principal, { kind: 'apiKey' }>;
+
+export interface ApiKeyVerifier {
+  /** Throws AUTHENTICATION_REQUIRED for an unknown, revoked or expired key. */
+  verify(key: string): Promise<ApiKeyPrincipal>;
+  close(): void;
+}
+
+interface CacheEntry {
+  readonly principal: ApiKeyPrincipal;
+  readonly cachedUntil: number;
+}
+
+export function apiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVerifier {
+  const ttl = options.cacheTtlMs ?? 30_000;
+  const lastUsedInterval = options.lastUsedIntervalMs ?? 60_000;
+  const maxCached = options.maxCachedKeys ?? 10_000;
+  const byHash = new Map<string, CacheEntry>();
+  const lastUsedWrites = new Map<string, number>();
+
+  const evict = (predicate: (principal: ApiKeyPrincipal) => boolean): void => {
+    for (const [hash, entry] of byHash) if (predicate(entry.principal)) byHash.delete(hash);
+  };
+  const unsubscribe = options.events.subscribe((event) => {
+    if (event.type === 'api_key.revoked') evict((p) => p.keyId === event.payload.keyId);
+    if (event.type === 'user.tier_changed') evict((p) => p.userId === event.payload.userId);
+  });
+
+  const touch = (keyId: string): void => {
+    const now = Date.now();
+    if ((lastUsedWrites.get(keyId) ?? 0) + lastUsedInterval > now) return;
+    lastUsedWrites.set(keyId, now);
+    // Off the request path: a slow write must not slow the call that used the key.
+    options.prisma.apiKey
+      .update({ where: { id: keyId }, data: { lastUsedAt: new Date(now) } })
+      .catch((error: unknown) => options.logger.warn({ err: error, keyId }, 'could not record key use'));
+  };
+
+  const load = async (hash: string): Promise<ApiKeyPrincipal> => {
+    const key = await options.prisma.apiKey.findUnique({ where: { hash }, include: { owner: { select: { tier: true, scopes: true } } } });
+    if (!key || key.revokedAt) throw unauthenticated('Invalid or revoked API key');
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw unauthenticated('API key has expired');
+    // An owner downgraded since the key was made drags the key down with them.
+    const tier = tierRank(key.owner.tier) < tierRank(key.tier) ? key.owner.tier : key.tier;
+    const ownerScopes = new Set(key.owner.scopes);
+    return {
+      kind: 'apiKey',
+      userId: key.ownerId,
+      keyId: key.id,
+      tier,
+      scopes: asScopes(key.scopes.filter((scope) => ownerScopes.has(scope))),
+      expiresAt: key.expiresAt ? Math.floor(key.expiresAt.getTime() / 1000) : null,
+      limits: { perMinute: key.limitPerMinute, perHour: key.limitPerHour },
+    };
+  };
+
+  return {
+    async verify(key) {
+      if (!looksLikeApiKey(key)) throw unauthenticated('Invalid or revoked API key');
+      const hash = hashApiKey(key);
+      const now = Date.now();
+      const cached = byHash.get(hash);
+      let principal: ApiKeyPrincipal;
+      if (cached && cached.cachedUntil > now) {
+        principal = cached.principal;
+        if (principal.expiresAt !== null && principal.expiresAt * 1000 <= now) {
+          byHash.delete(hash);
+          throw unauthenticated('API key has expired');
+        }
+      } else {
+        principal = await load(hash);
+        if (ttl > 0) {
+          if (byHash.size >= maxCached) byHash.delete(byHash.keys().next().value as string);
+          byHash.set(hash, { principal, cachedUntil: now + ttl });
+        }
+      }
+      touch(principal.keyId);
+      return principal;
+    },
+    close() {
+      unsubscribe();
+      byHash.clear();
+    },
+  };
+}

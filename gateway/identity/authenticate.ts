@@ -1,0 +1,47 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { unauthenticated } from '../../schema/errors.ts';
+import type { Principal } from '../../subgraphs/shared/principal.ts';
+import type { AccessTokens } from './access-tokens.ts';
+import type { ApiKeyVerifier } from './api-key-verifier.ts';
+import type { TokenRevocations } from './token-revocations.ts';
+
+export interface AuthenticatorOptions {
+  readonly accessTokens: AccessTokens;
+  readonly apiKeys: ApiKeyVerifier;
+  readonly revocations: TokenRevocations;
+}
+
+export interface Credentials {
+  readonly authorization?: string | undefined;
+  readonly apiKey?: string | undefined;
+}
+
+/** Where credentials may come from: headers, or `?api_key=` for seed 004 clients. */
+export function credentialsFrom(headers: IncomingHttpHeaders, url: URL): Credentials {
+  const apiKeyHeader = headers['x-api-key'];
+  return {
+    authorization: headers.authorization,
+    apiKey: (Array.isArray(apiKeyHeader) ? apiKeyHeader[0] : apiKeyHeader) ?? url.searchParams.get('api_key') ?? undefined,
+  };
+}
+
+export type Authenticator = (credentials: Credentials) => Promise<Principal | null>;
+
+/**
+ * Establishes who is calling, once, at the edge. No credentials means anonymous
+ * (the subgraphs' rules decide what that may do); bad credentials are refused
+ * outright rather than treated as anonymous.
+ */
+export function authenticator(options: AuthenticatorOptions): Authenticator {
+  return async ({ authorization, apiKey }) => {
+    if (authorization !== undefined && authorization !== '') {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+      if (!match?.[1]) throw unauthenticated('Authorization must be "Bearer <token>"');
+      const claims = await options.accessTokens.verify(match[1]);
+      if (options.revocations.isRevoked(claims.tokenId)) throw unauthenticated('Token has been revoked');
+      return { kind: 'user', ...claims };
+    }
+    if (apiKey !== undefined && apiKey !== '') return options.apiKeys.verify(apiKey.trim());
+    return null;
+  };
+}

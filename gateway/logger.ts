@@ -1,0 +1,28 @@
+import { pino, type Logger as PinoLogger } from 'pino';
+
+export type Logger = PinoLogger;
+
+/** Paths that may hold credentials anywhere in a log object; pino censors them. */
+const REDACTED = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'apiKey',
+  '*.apiKey',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+];
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    { level, redact: { paths: REDACTED, censor: '[redacted]' }, base: { pid: process.pid } },
+    destination ?? process.stdout,
+  );
+}

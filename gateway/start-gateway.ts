@@ -1,0 +1,105 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GraphQLSchema } from 'graphql';
+import { SUBGRAPHS } from '../subgraphs/registry.ts';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.ts';
+import { buildExecutableSubgraph } from '../subgraphs/shared/build-subgraph-schema.ts';
+import { internalTokens } from '../subgraphs/shared/internal-token.ts';
+import { bootstrapAdmin } from './bootstrap-admin.ts';
+import type { AppConfig } from './config.ts';
+import { createSupergraphServer } from './executor/supergraph-server.ts';
+import { edgeHandler } from './http/edge-handler.ts';
+import { healthChecks } from './http/health.ts';
+import { apiKeyVerifier } from './identity/api-key-verifier.ts';
+import { authenticator } from './identity/authenticate.ts';
+import { tokenRevocations } from './identity/token-revocations.ts';
+import type { Logger } from './logger.ts';
+import { openPlatformServices } from './platform-services.ts';
+
+export interface RunningGateway {
+  readonly server: Server;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Opens every client, builds the in-process subgraphs and the edge, and listens. */
+export async function startGateway(config: AppConfig, logger: Logger): Promise<RunningGateway> {
+  const startedAt = Date.now();
+  const platform = await openPlatformServices(config, logger);
+  const closers: Array<[string, () => Promise<void> | void]> = [['platform services', () => platform.close()]];
+  const closeAll = async (): Promise<void> => {
+    for (const [name, close] of closers.reverse()) {
+      try {
+        logger.debug({ step: name }, 'closing');
+        await close();
+      } catch (error) {
+        logger.warn({ err: error, step: name }, 'error while shutting down');
+      }
+    }
+  };
+
+  try {
+    if (config.jwt.keys.algorithm === 'HS256' && config.jwt.keys.generated) {
+      logger.warn('JWT_SECRET is not set: tokens are signed with a random secret and die with this process');
+    }
+    const { prisma, passwords } = platform.subgraphServices;
+    await bootstrapAdmin(config.admin, { prisma, passwords, logger });
+
+    const tokens = internalTokens(config.internalToken);
+    const localSchemas = new Map<SubgraphName, GraphQLSchema>();
+    for (const name of SUBGRAPH_NAMES) {
+      if (config.subgraphs[name].kind === 'in-process') {
+        localSchemas.set(name, buildExecutableSubgraph(SUBGRAPHS[name], platform.subgraphServices));
+      }
+    }
+
+    const apiKeys = apiKeyVerifier({ prisma, events: platform.events, logger, cacheTtlMs: config.apiKeyCacheTtlMs });
+    closers.push(['api key verifier', () => apiKeys.close()]);
+    const revocations = await tokenRevocations({ prisma, events: platform.events });
+    closers.push(['token revocations', () => revocations.close()]);
+
+    const apollo = createSupergraphServer({
+      subgraphs: config.subgraphs,
+      localSchemas,
+      tokens,
+      logger,
+      production: config.env === 'production',
+    });
+    await apollo.start();
+    closers.push(['apollo server', () => apollo.stop()]);
+
+    const handler = edgeHandler({
+      server: apollo,
+      authenticate: authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations }),
+      tokens,
+      accessTokens: platform.accessTokens,
+      health: healthChecks({ database: platform.database, redis: platform.redis, subgraphs: config.subgraphs, localSchemas, tokens }),
+      logger,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      startedAt,
+    });
+
+    const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => void handler(request, response));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.http.port, config.http.host, () => resolve());
+    });
+    closers.push([
+      'http server',
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 5_000).unref();
+        }),
+    ]);
+    const address = server.address() as AddressInfo;
+    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    const url = `http://${host}:${address.port}`;
+    logger.info({ url, startupMs: Date.now() - startedAt, database: config.database.kind, redis: config.redis.kind }, 'gateway ready');
+    return { server, url, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,101 @@
+// Opens the platform's database in either deployment mode, migrated and ready:
+// embedded PGlite (a data folder, or memory for tests) or a Postgres server.
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaClient } from './generated/client.ts';
+import { applyMigrations } from './migrate.ts';
+import { pgliteAdapterFactory } from './pglite-adapter.ts';
+import { lockPgliteFolder } from './pglite-lock.ts';
+import { postgresAdapterFactory } from './postgres-adapter.ts';
+
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir: string } // dataDir 'memory://' = in memory (tests)
+  | { kind: 'postgres'; url: string };
+
+export interface Database {
+  readonly prisma: PrismaClient;
+  readonly kind: DatabaseConfig['kind'];
+  /** Cheap liveness check (for /health/detailed); throws when the database is down. */
+  ping(): Promise<void>;
+  /** Disconnects and, for PGlite, releases the folder lock. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /**
+   * Receives progress lines (migrations applied).
+   * @default discards them
+   */
+  log?: (line: string) => void;
+}
+
+/** PGlite's own prefix for an in-memory database. */
+const inMemoryPrefix = 'memory://';
+
+/** Applies pending migrations, then returns a connected client. */
+export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
+  switch (config.kind) {
+    case 'pglite':
+      return openPglite(config.dataDir, options);
+    case 'postgres':
+      return openWith('postgres', postgresAdapterFactory(config.url), options, async () => {});
+    default: {
+      const unknownKind: never = config;
+      throw new Error(`Unknown database kind: ${JSON.stringify(unknownKind)}`);
+    }
+  }
+}
+
+async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promise<Database> {
+  if (dataDir.startsWith(inMemoryPrefix)) {
+    const client = await PGlite.create(dataDir);
+    return openWith('pglite', pgliteAdapterFactory(client), options, () => client.close());
+  }
+  const lock = await lockPgliteFolder(dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(lock.dataDir);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  return openWith('pglite', pgliteAdapterFactory(client), options, async () => {
+    try {
+      await client.close();
+    } finally {
+      await lock.release();
+    }
+  });
+}
+
+async function openWith(
+  kind: DatabaseConfig['kind'],
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  options: OpenDatabaseOptions,
+  releaseStorage: () => Promise<void>,
+): Promise<Database> {
+  let prisma: PrismaClient | undefined;
+  try {
+    const { applied } = await applyMigrations({ adapterFactory, ...(options.log ? { log: options.log } : {}) });
+    if (applied.length === 0) options.log?.('database schema is up to date');
+    prisma = new PrismaClient({ adapter: adapterFactory });
+    await prisma.$connect();
+  } catch (error) {
+    await prisma?.$disconnect().catch(() => {});
+    await releaseStorage();
+    throw error;
+  }
+  const client = prisma;
+  let closing: Promise<void> | undefined;
+  return {
+    prisma: client,
+    kind,
+    async ping() {
+      await client.$queryRaw`SELECT 1`;
+    },
+    close() {
+      closing ??= client.$disconnect().finally(releaseStorage);
+      return closing;
+    },
+  };
+}

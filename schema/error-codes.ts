@@ -1,0 +1,40 @@
+/**
+ * The one registry of error codes (CONTRACT.md section 4). The same code is the
+ * REST envelope's `error_code` and a GraphQL error's `extensions.code`; this table
+ * is the only place that decides an HTTP status.
+ */
+export const ERROR_CODES = {
+  VALIDATION_ERROR: { status: 400, message: 'Invalid request' },
+  AUTHENTICATION_REQUIRED: { status: 401, message: 'Authentication required' },
+  INSUFFICIENT_PERMISSIONS: { status: 403, message: 'Insufficient permissions' },
+  RESOURCE_NOT_FOUND: { status: 404, message: 'Resource not found' },
+  RATE_LIMIT_EXCEEDED: { status: 429, message: 'Rate limit exceeded' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'Service unavailable' },
+  INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CODES[code].status;
+}
+
+/**
+ * Codes raised by graphql-js and Apollo Server before our resolvers run. They are
+ * all the client's fault, so they surface as VALIDATION_ERROR.
+ */
+export const FOREIGN_CODES: Readonly<Record<string, ErrorCode>> = {
+  GRAPHQL_PARSE_FAILED: 'VALIDATION_ERROR',
+  GRAPHQL_VALIDATION_FAILED: 'VALIDATION_ERROR',
+  BAD_USER_INPUT: 'VALIDATION_ERROR',
+  BAD_REQUEST: 'VALIDATION_ERROR',
+  OPERATION_RESOLUTION_FAILURE: 'VALIDATION_ERROR',
+  PERSISTED_QUERY_NOT_FOUND: 'VALIDATION_ERROR',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'VALIDATION_ERROR',
+  UNAUTHENTICATED: 'AUTHENTICATION_REQUIRED',
+  FORBIDDEN: 'INSUFFICIENT_PERMISSIONS',
+};

@@ -1,0 +1,28 @@
+import type { Tier } from './tiers.ts';
+
+/**
+ * The event catalog (CONTRACT.md section 6). Payloads never carry secrets: no
+ * key material, no hashes, no tokens. Later issues add training, webhook and
+ * usage events here.
+ */
+export interface EventPayloads {
+  'api_key.created': { keyId: string; name: string; tier: Tier };
+  'api_key.revoked': { keyId: string };
+  'user.tier_changed': { userId: string; tier: Tier };
+  'token.revoked': { tokenId: string; expiresAt: number };
+}
+
+export type EventType = keyof EventPayloads;
+
+export const EVENT_TYPES = ['api_key.created', 'api_key.revoked', 'user.tier_changed', 'token.revoked'] as const satisfies readonly EventType[];
+
+export interface PlatformEvent<T extends EventType = EventType> {
+  readonly id: string;
+  readonly type: T;
+  /** The user the event belongs to; subscribers see only their own (admins all). */
+  readonly ownerId: string | null;
+  readonly occurredAt: string;
+  readonly payload: EventPayloads[T];
+}
+
+export type AnyPlatformEvent = { [T in EventType]: PlatformEvent<T> }[EventType];

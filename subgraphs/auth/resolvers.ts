@@ -1,0 +1,110 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { z } from 'zod';
+import { contractError, notFound, unauthenticated, validationError } from '../../schema/errors.ts';
+import { DEFAULT_USER_SCOPES } from '../../schema/scopes.ts';
+import { TIER_NAMES } from '../../schema/tiers.ts';
+import { platformEvent } from '../../gateway/event-bus/event-bus.ts';
+import type { SubgraphContext } from '../shared/context.ts';
+import type { SubgraphServices } from '../shared/services.ts';
+import { validInput } from '../shared/validate-input.ts';
+import { requirePrincipal } from '../shared/require-principal.ts';
+import { asScopes } from '../shared/scopes.ts';
+
+const email = z.string().trim().toLowerCase().email('must be a valid email address').max(254);
+const credentials = z.object({ email, password: z.string().min(1, 'is required').max(1024) });
+const newAccount = z.object({
+  email,
+  password: z.string().min(8, 'must be at least 8 characters').max(1024),
+});
+
+export function authResolvers(services: SubgraphServices): GraphQLResolverMap<SubgraphContext> {
+  const { prisma, passwords, accessTokens, events } = services;
+
+  const findUser = async (id: string) => {
+    // Ids are UUIDs; anything else cannot exist, and Postgres would reject the cast.
+    if (!z.string().uuid().safeParse(id).success) return null;
+    return prisma.user.findUnique({ where: { id } });
+  };
+
+  return {
+    Query: {
+      me: async (_root, _args, context) => {
+        const user = await findUser(requirePrincipal(context).userId);
+        if (!user) throw unauthenticated('The account no longer exists');
+        return user;
+      },
+      verify: async (_root, _args, context) => {
+        const principal = requirePrincipal(context);
+        const user = await findUser(principal.userId);
+        if (!user) throw unauthenticated('The account no longer exists');
+        return {
+          valid: true,
+          kind: principal.kind,
+          user,
+          tier: principal.tier,
+          scopes: principal.scopes,
+          expiresAt: principal.expiresAt === null ? null : new Date(principal.expiresAt * 1000),
+        };
+      },
+      user: (_root, args: { id: string }) => findUser(args.id),
+    },
+
+    Mutation: {
+      register: async (_root, args: { input: unknown }) => {
+        if (!services.registrationEnabled) {
+          throw contractError('INSUFFICIENT_PERMISSIONS', 'Registration is disabled on this gateway');
+        }
+        const input = validInput(newAccount, args.input);
+        const passwordHash = await passwords.hash(input.password);
+        try {
+          return await prisma.user.create({
+            data: { email: input.email, passwordHash, tier: 'free', scopes: [...DEFAULT_USER_SCOPES] },
+          });
+        } catch (error) {
+          if ((error as { code?: string }).code === 'P2002') throw validationError('Email is already registered', 'email');
+          throw error;
+        }
+      },
+
+      login: async (_root, args: { input: unknown }) => {
+        const input = validInput(credentials, args.input);
+        const user = await prisma.user.findUnique({ where: { email: input.email } });
+        if (!user) {
+          await passwords.burn(input.password);
+          throw unauthenticated('Invalid email or password');
+        }
+        if (!(await passwords.verify(input.password, user.passwordHash))) throw unauthenticated('Invalid email or password');
+        const issued = await accessTokens.issue({ userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
+        return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, expiresAt: issued.expiresAt, user };
+      },
+
+      logout: async (_root, _args, context) => {
+        const principal = requirePrincipal(context);
+        if (principal.kind !== 'user') return false;
+        const expiresAt = new Date(principal.expiresAt * 1000);
+        await prisma.revokedToken.upsert({
+          where: { jti: principal.tokenId },
+          create: { jti: principal.tokenId, expiresAt },
+          update: {},
+        });
+        await events.publish(
+          platformEvent('token.revoked', principal.userId, { tokenId: principal.tokenId, expiresAt: principal.expiresAt }),
+        );
+        return true;
+      },
+
+      setUserTier: async (_root, args: unknown) => {
+        const input = validInput(z.object({ userId: z.string().uuid('must be a user id'), tier: z.enum(TIER_NAMES) }), args);
+        const existing = await findUser(input.userId);
+        if (!existing) throw notFound(`User '${input.userId}' not found`);
+        const user = await prisma.user.update({ where: { id: input.userId }, data: { tier: input.tier } });
+        await events.publish(platformEvent('user.tier_changed', user.id, { userId: user.id, tier: user.tier }));
+        return user;
+      },
+    },
+
+    User: {
+      __resolveReference: (reference: { id: string }) => findUser(reference.id),
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { allow, authenticated, ownerOrAdmin, type AccessRuleMap } from '../shared/access-rules.ts';
+
+const keyOwner = (parent: unknown): string | undefined => (parent as { ownerId?: string }).ownerId;
+const userId = (parent: unknown): string | undefined => (parent as { id?: string }).id;
+
+export const keysAccess: AccessRuleMap = {
+  'Query.apiKeys': authenticated({ scopes: ['read:keys'] }),
+  'Query.apiKey': authenticated({ scopes: ['read:keys'] }),
+  'Mutation.createApiKey': authenticated({ scopes: ['write:keys'] }),
+  'Mutation.revokeApiKey': authenticated({ scopes: ['write:keys'] }),
+  'Mutation.rotateApiKey': authenticated({ scopes: ['write:keys'] }),
+  // Resolvers only ever return the caller's own keys; references are checked here.
+  'ApiKey.*': allow,
+  'ApiKey.__resolveReference': ownerOrAdmin(keyOwner, ['read:keys']),
+  'User.id': allow,
+  'User.apiKeys': ownerOrAdmin(userId, ['read:keys']),
+  'User.__resolveReference': ownerOrAdmin(userId),
+  'CreatedApiKey.*': allow,
+};

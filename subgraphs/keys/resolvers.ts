@@ -1,0 +1,122 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { z } from 'zod';
+import { notFound, unauthenticated } from '../../schema/errors.ts';
+import { TIER_NAMES } from '../../schema/tiers.ts';
+import { platformEvent } from '../../gateway/event-bus/event-bus.ts';
+import type { ApiKey } from '../../prisma/generated/client.ts';
+import type { SubgraphContext } from '../shared/context.ts';
+import type { Principal } from '../shared/principal.ts';
+import type { SubgraphServices } from '../shared/services.ts';
+import { requirePrincipal } from '../shared/require-principal.ts';
+import { validInput } from '../shared/validate-input.ts';
+import { displayPrefix, generateApiKey, hashApiKey } from './api-key-format.ts';
+import { grantFor, keyStatus } from './key-policy.ts';
+
+const DAY_MS = 86_400_000;
+
+const createInput = z.object({
+  name: z.string().trim().min(1, 'is required').max(100),
+  tier: z.enum(TIER_NAMES).nullish(),
+  scopes: z.array(z.string()).max(50).nullish(),
+  expiresInDays: z.number().int().min(1).max(3650).nullish(),
+  limitPerMinute: z.number().int().min(1).max(1_000_000).nullish(),
+  limitPerHour: z.number().int().min(1).max(100_000_000).nullish(),
+});
+
+const keyId = z.object({ id: z.string().uuid('must be an API key id') });
+
+export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<SubgraphContext> {
+  const { prisma, events } = services;
+
+  /** Owners see their keys; admins see anyone's; everyone else gets "not found". */
+  const ownKey = async (principal: Principal, id: string): Promise<ApiKey> => {
+    const key = await prisma.apiKey.findUnique({ where: { id } });
+    if (!key || (key.ownerId !== principal.userId && principal.tier !== 'admin')) throw notFound(`API key '${id}' not found`);
+    return key;
+  };
+
+  const issueKey = async (principal: Principal, input: z.infer<typeof createInput>, rotatedFromId: string | null) => {
+    const owner = await prisma.user.findUnique({ where: { id: principal.userId } });
+    if (!owner) throw unauthenticated('The account no longer exists');
+    const grant = grantFor(input, { ownerTier: owner.tier, callerTier: principal.tier, callerScopes: principal.scopes });
+    const apiKey = generateApiKey();
+    const key = await prisma.apiKey.create({
+      data: {
+        ownerId: owner.id,
+        name: input.name,
+        displayPrefix: displayPrefix(apiKey),
+        hash: hashApiKey(apiKey),
+        tier: grant.tier,
+        scopes: grant.scopes,
+        limitPerMinute: input.limitPerMinute ?? null,
+        limitPerHour: input.limitPerHour ?? null,
+        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
+        rotatedFromId,
+      },
+    });
+    await events.publish(platformEvent('api_key.created', owner.id, { keyId: key.id, name: key.name, tier: key.tier }));
+    return { apiKey, key };
+  };
+
+  const revoke = async (key: ApiKey): Promise<ApiKey> => {
+    if (key.revokedAt) return key;
+    const revoked = await prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    // Edge caches drop the key on this event, on every replica.
+    await events.publish(platformEvent('api_key.revoked', key.ownerId, { keyId: key.id }));
+    return revoked;
+  };
+
+  return {
+    Query: {
+      apiKeys: (_root, args: { includeRevoked?: boolean | null }, context) =>
+        prisma.apiKey.findMany({
+          where: { ownerId: requirePrincipal(context).userId, ...(args.includeRevoked ? {} : { revokedAt: null }) },
+          orderBy: { createdAt: 'desc' },
+        }),
+      apiKey: (_root, args: unknown, context) => ownKey(requirePrincipal(context), validInput(keyId, args).id),
+    },
+
+    Mutation: {
+      createApiKey: (_root, args: { input: unknown }, context) =>
+        issueKey(requirePrincipal(context), validInput(createInput, args.input), null),
+
+      revokeApiKey: async (_root, args: unknown, context) =>
+        revoke(await ownKey(requirePrincipal(context), validInput(keyId, args).id)),
+
+      rotateApiKey: async (_root, args: unknown, context) => {
+        const principal = requirePrincipal(context);
+        const old = await ownKey(principal, validInput(keyId, args).id);
+        if (keyStatus(old) !== 'active') throw notFound(`API key '${old.id}' is not active`);
+        const remainingDays = old.expiresAt ? Math.max(1, Math.ceil((old.expiresAt.getTime() - Date.now()) / DAY_MS)) : null;
+        const created = await issueKey(
+          principal,
+          {
+            name: old.name,
+            tier: old.tier,
+            scopes: old.scopes,
+            expiresInDays: remainingDays,
+            limitPerMinute: old.limitPerMinute,
+            limitPerHour: old.limitPerHour,
+          },
+          old.id,
+        );
+        await revoke(old);
+        return created;
+      },
+    },
+
+    ApiKey: {
+      __resolveReference: (reference: { id: string }) =>
+        z.string().uuid().safeParse(reference.id).success ? prisma.apiKey.findUnique({ where: { id: reference.id } }) : null,
+      prefix: (key: ApiKey) => key.displayPrefix,
+      status: (key: ApiKey) => keyStatus(key),
+      owner: (key: ApiKey) => ({ __typename: 'User', id: key.ownerId }),
+    },
+
+    User: {
+      __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+      apiKeys: (user: { id: string }) =>
+        prisma.apiKey.findMany({ where: { ownerId: user.id, revokedAt: null }, orderBy: { createdAt: 'desc' } }),
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../gateway/config.ts';
+import { createLogger } from '../gateway/logger.ts';
+import { defaultSubgraphPort, isSubgraphName, SUBGRAPH_NAMES } from './names.ts';
+import { startSubgraphServer } from './subgraph-server.ts';
+
+/** `npm run subgraph -- <name> [--port N] [--host H]` */
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } },
+});
+const name = positionals[0];
+if (!name || !isSubgraphName(name)) {
+  console.error(`Usage: npm run subgraph -- <name> [--port N]; name is one of: ${SUBGRAPH_NAMES.join(', ')}`);
+  process.exit(1);
+}
+let config;
+try {
+  config = loadConfig(process.env, 'subgraph');
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+const logger = createLogger(config.logLevel).child({ subgraph: name });
+const port = values.port === undefined ? defaultSubgraphPort(name) : Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid --port '${values.port}'`);
+  process.exit(1);
+}
+const running = await startSubgraphServer(name, config, logger, { host: values.host ?? '127.0.0.1', port });
+console.log(`Subgraph ${name} ready at ${running.url}`);
+const stop = () => void running.close().then(() => process.exit(0), () => process.exit(1));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,80 @@
+import type { GraphQLError } from 'graphql';
+import { insufficientPermissions, insufficientTier, missingScope, unauthenticated } from '../../schema/errors.ts';
+import type { Scope } from '../../schema/scopes.ts';
+import { tierAtLeast, type Tier } from '../../schema/tiers.ts';
+import type { SubgraphContext } from './context.ts';
+
+/**
+ * Access rules as data, keyed by schema coordinate in each subgraph's rule map
+ * (`'Mutation.createApiKey'`, `'User.*'`, `'User.__resolveReference'`).
+ * graphql-shield enforces them on fields; `shield.ts` also applies them to entity
+ * resolution, which graphql-shield does not see.
+ */
+export type AccessRule =
+  | { readonly kind: 'public' }
+  | {
+      readonly kind: 'authenticated';
+      readonly scopes: readonly Scope[];
+      readonly minTier: Tier | null;
+      /** Some operations (changing a password, managing keys with a key) need a signed-in user. */
+      readonly userOnly: boolean;
+    }
+  | { readonly kind: 'admin' }
+  | {
+      readonly kind: 'ownerOrAdmin';
+      readonly scopes: readonly Scope[];
+      /** The id of the user who owns the parent object. */
+      readonly ownerOf: (parent: unknown) => string | undefined;
+    };
+
+export type AccessRuleMap = Readonly<Record<string, AccessRule>>;
+
+export const allow: AccessRule = { kind: 'public' };
+export const adminOnly: AccessRule = { kind: 'admin' };
+
+export function authenticated(options: { scopes?: readonly Scope[]; minTier?: Tier; userOnly?: boolean } = {}): AccessRule {
+  return { kind: 'authenticated', scopes: options.scopes ?? [], minTier: options.minTier ?? null, userOnly: options.userOnly ?? false };
+}
+
+export function ownerOrAdmin(ownerOf: (parent: unknown) => string | undefined, scopes: readonly Scope[] = []): AccessRule {
+  return { kind: 'ownerOrAdmin', ownerOf, scopes };
+}
+
+/** `true` when the rule admits the call, otherwise the contract error to return. */
+export function evaluate(rule: AccessRule, context: SubgraphContext, parent: unknown): true | GraphQLError {
+  if (rule.kind === 'public') return true;
+  const principal = context.principal;
+  if (!principal) return unauthenticated();
+  switch (rule.kind) {
+    case 'admin':
+      return principal.tier === 'admin' ? true : insufficientPermissions('This operation requires an admin');
+    case 'authenticated': {
+      if (rule.userOnly && principal.kind !== 'user') {
+        return insufficientPermissions('This operation requires a signed-in user, not an API key');
+      }
+      if (rule.minTier && !tierAtLeast(principal.tier, rule.minTier)) {
+        return insufficientTier('This operation', rule.minTier, principal.tier);
+      }
+      return scopesHeld(rule.scopes, principal.scopes);
+    }
+    case 'ownerOrAdmin': {
+      if (principal.tier === 'admin') return true;
+      if (rule.ownerOf(parent) !== principal.userId) return insufficientPermissions('Only the owner may read this');
+      return scopesHeld(rule.scopes, principal.scopes);
+    }
+    default: {
+      const unreachable: never = rule;
+      return unreachable;
+    }
+  }
+}
+
+function scopesHeld(required: readonly Scope[], held: readonly Scope[]): true | GraphQLError {
+  const missing = required.find((scope) => !held.includes(scope));
+  return missing === undefined ? true : missingScope(missing);
+}
+
+/** Rules whose outcome depends on the caller only, so one evaluation serves a whole request. */
+export function dependsOnCallerOnly(rule: AccessRule): boolean {
+  return rule.kind !== 'ownerOrAdmin';
+}

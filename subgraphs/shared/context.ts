@@ -1,0 +1,7 @@
+import type { Principal } from './principal.ts';
+
+/** What every subgraph resolver receives: the verified caller and the request id. */
+export interface SubgraphContext {
+  readonly principal: Principal | null;
+  readonly requestId: string;
+}

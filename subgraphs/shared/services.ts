@@ -1,0 +1,15 @@
+import type { PrismaClient } from '../../prisma/generated/client.ts';
+import type { EventBus } from '../../gateway/event-bus/event-bus.ts';
+import type { AccessTokens } from '../../gateway/identity/access-tokens.ts';
+import type { Logger } from '../../gateway/logger.ts';
+import type { PasswordHasher } from '../auth/passwords.ts';
+
+/** The clients a subgraph is handed; none of them is a module-level singleton. */
+export interface SubgraphServices {
+  readonly prisma: PrismaClient;
+  readonly events: EventBus;
+  readonly logger: Logger;
+  readonly accessTokens: AccessTokens;
+  readonly passwords: PasswordHasher;
+  readonly registrationEnabled: boolean;
+}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import { startTestGateway, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../support/gateway-harness.ts';
+import { firstErrorCode, graphql, jsonOf } from '../support/graphql-client.ts';
+import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+import { freePort, startTsProcess, type StartedProcess } from '../support/processes.ts';
+import { walkingFlow } from './walking-flow.ts';
+
+const redisUrl = process.env['REDIS_URL'];
+
+// Separate processes share state through Postgres and events through Redis; PGlite is single-process.
+describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as separate processes', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  const subgraphs: StartedProcess[] = [];
+  let gateway: RunningGateway;
+  const urls: Record<string, string> = {};
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl ?? '',
+      JWT_SECRET: TEST_JWT_SECRET,
+      INTERNAL_TOKEN_SECRET: TEST_INTERNAL_SECRET,
+      LOG_LEVEL: 'warn',
+    };
+    for (const name of ['auth', 'keys']) {
+      const port = await freePort();
+      subgraphs.push(await startTsProcess('subgraphs/serve.ts', [name, '--port', String(port)], env, /ready at/));
+      urls[name] = `http://127.0.0.1:${port}/graphql`;
+    }
+    gateway = await startTestGateway({
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl ?? '',
+      SUBGRAPH_URLS: Object.entries(urls).map(([name, url]) => `${name}=${url}`).join(','),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    await Promise.all(subgraphs.map((subgraph) => subgraph.stop()));
+    await database?.drop();
+  });
+
+  it('runs the same flow with every subgraph over HTTP', async () => {
+    await walkingFlow(gateway.url, 'walker-remote@example.test');
+  });
+
+  it('reports the remote subgraphs as up', async () => {
+    const body = await jsonOf(fetch(`${gateway.url}/health/detailed`));
+    expect(body.data.checks.subgraphs.auth).toMatchObject({ status: 'up', location: urls['auth'] });
+    expect(body.data.checks.redis.status).toBe('up');
+  });
+
+  it('refuses a direct subgraph call without the internal token', async () => {
+    const response = await fetch(urls['keys']!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ apiKeys { id } }' }),
+    });
+    expect(response.status).toBe(401);
+    const body = await jsonOf(response);
+    expect(body.errors[0].extensions.code).toBe('AUTHENTICATION_REQUIRED');
+  });
+
+  it('refuses a direct subgraph call with a forged internal token', async () => {
+    const forged = 'eyJhbGciOiJIUzI1NiJ9.eyJwcmluY2lwYWwiOm51bGwsInJpZCI6IngifQ.c2lnbmF0dXJl';
+    const result = await graphql(urls['auth']!.replace(/\/graphql$/, ''), '{ _service { sdl } }', {}, { headers: { 'x-internal-token': forged } });
+    expect(result.status).toBe(401);
+    expect(firstErrorCode(result)).toBe('AUTHENTICATION_REQUIRED');
+  });
+});

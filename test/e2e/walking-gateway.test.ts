@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import { startTestGateway } from '../support/gateway-harness.ts';
+import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+import { jsonOf } from '../support/graphql-client.ts';
+import { walkingFlow } from './walking-flow.ts';
+
+describe('walking gateway, subgraphs in process, embedded PGlite', () => {
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+  afterAll(() => gateway?.close());
+
+  it('registers, logs in, creates a key, uses it, revokes it and is refused at once', async () => {
+    await walkingFlow(gateway.url, 'walker@example.test');
+  });
+
+  it('answers /health and echoes the request id', async () => {
+    const response = await fetch(`${gateway.url}/health`, { headers: { 'x-request-id': 'req_from_client' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('req_from_client');
+    const body = await jsonOf(response);
+    expect(body).toMatchObject({ success: true, data: { status: 'healthy' }, request_id: 'req_from_client' });
+    expect(body.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  it('reports the database and each subgraph in /health/detailed', async () => {
+    const response = await fetch(`${gateway.url}/health/detailed`);
+    expect(response.status).toBe(200);
+    const body = await jsonOf(response);
+    expect(body.data.checks.database).toMatchObject({ status: 'up', kind: 'pglite' });
+    expect(body.data.checks.redis).toEqual({ status: 'not_configured' });
+    expect(body.data.checks.subgraphs).toEqual({
+      auth: { status: 'up', location: 'in-process' },
+      keys: { status: 'up', location: 'in-process' },
+    });
+  });
+});
+
+describe.runIf(postgresAvailable)('walking gateway, subgraphs in process, real Postgres', () => {
+  let gateway: RunningGateway;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    gateway = await startTestGateway({ DATABASE_URL: database.url });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await database?.drop();
+  });
+
+  it('runs the same flow on Postgres', async () => {
+    await walkingFlow(gateway.url, 'walker-pg@example.test');
+  });
+});

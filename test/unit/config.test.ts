@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../gateway/config.ts';
+
+const secret = 'x'.repeat(32);
+
+describe('configuration', () => {
+  it('defaults to the embedded mode: PGlite folder, in-memory stores, every subgraph in process', () => {
+    const config = loadConfig({});
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite' });
+    expect(config.redis).toEqual({ kind: 'memory' });
+    expect(config.subgraphs).toEqual({ auth: { kind: 'in-process' }, keys: { kind: 'in-process' } });
+    expect(config.http.port).toBe(4000);
+    expect(config.jwt.keys.algorithm).toBe('HS256');
+    expect(config.jwt.ttlSeconds).toBe(86_400);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('switches to Postgres and Redis by URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://postgres@127.0.0.1:5432/test' });
+    expect(config.redis).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379' });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'http://localhost' }, 'REDIS_URL'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ JWT_ALGORITHM: 'none' }, 'JWT_ALGORITHM'],
+    [{ JWT_ALGORITHM: 'RS256' }, 'JWT_PRIVATE_KEY'],
+    [{ ADMIN_EMAIL: 'admin@example.test' }, 'ADMIN_PASSWORD'],
+    [{ SUBGRAPH_URLS: 'nosuch=http://x' }, 'SUBGRAPH_URLS'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: secret }, 'INTERNAL_TOKEN_SECRET'],
+    [{ SUBGRAPH_URLS: 'auth=http://127.0.0.1:4101/graphql', JWT_SECRET: secret, INTERNAL_TOKEN_SECRET: secret }, 'DATABASE_URL'],
+  ])('refuses %j naming %s', (env, variable) => {
+    let thrown: unknown;
+    try {
+      loadConfig(env);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).variable).toBe(variable);
+    expect((thrown as ConfigError).message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
+    expect((thrown as ConfigError).message.split('\n')).toHaveLength(1);
+  });
+
+  it('places a subgraph at a URL when configured', () => {
+    const config = loadConfig({
+      SUBGRAPH_URLS: 'keys=http://127.0.0.1:4102/graphql',
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test',
+      JWT_SECRET: secret,
+      INTERNAL_TOKEN_SECRET: secret,
+    });
+    expect(config.subgraphs.keys).toEqual({ kind: 'remote', url: 'http://127.0.0.1:4102/graphql' });
+    expect(config.subgraphs.auth).toEqual({ kind: 'in-process' });
+  });
+});
