@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isSubgraphName, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.ts';
 import type { DatabaseConfig } from '../prisma/database.ts';
+import { TIER_NAMES, type Tier } from '../schema/tiers.ts';
+import type { OutagePolicy } from './rate-limit/outage-policy.ts';
 
 /**
  * The one configuration root. Read from the environment once, validated, frozen;
@@ -35,7 +37,24 @@ export interface AppConfig {
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly registrationEnabled: boolean;
   readonly apiKeyCacheTtlMs: number;
+  readonly rateLimits: RateLimitConfig;
+  readonly operationLimits: OperationLimits;
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  readonly trustProxy: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface RateLimitConfig {
+  /** Per-tier replacements of the contract's default limits. */
+  readonly tiers: Readonly<Partial<Record<Tier, { perMinute?: number; perHour?: number }>>>;
+  readonly outagePolicy: OutagePolicy;
+}
+
+/** Operations larger than these are refused before planning (abuse guards). */
+export interface OperationLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxTokens: number;
 }
 
 export type ProcessRole = 'gateway' | 'subgraph';
@@ -82,6 +101,21 @@ const subgraphUrls = z
   });
 
 /** Every variable the processes read; names are the env var names. */
+/** `free=20/100,pro=200/1000`: per-minute/per-hour limits by tier. */
+const tierLimits = z.string().transform((value, ctx) => {
+  const tiers: Partial<Record<Tier, { perMinute: number; perHour: number }>> = {};
+  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^([a-z]+)=(\d+)\/(\d+)$/.exec(entry);
+    const tier = match?.[1] as Tier | undefined;
+    if (!match || !tier || !TIER_NAMES.includes(tier) || Number(match[2]) < 1 || Number(match[3]) < 1) {
+      ctx.addIssue({ code: 'custom', message: `entry '${entry}' must be <tier>=<perMinute>/<perHour> with a tier among ${TIER_NAMES.join(', ')}` });
+      return z.NEVER;
+    }
+    tiers[tier] = { perMinute: Number(match[2]), perHour: Number(match[3]) };
+  }
+  return tiers;
+});
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -104,6 +138,12 @@ const environmentSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   REGISTRATION_ENABLED: boolean.default(true),
   API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  RATE_LIMITS: tierLimits.default({}),
+  RATE_LIMIT_OUTAGE_POLICY: z.enum(['fail-open', 'fail-closed']).default('fail-open'),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(15),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
+  TRUST_PROXY: boolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -171,6 +211,9 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD } : null,
     registrationEnabled: env.REGISTRATION_ENABLED,
     apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
+    rateLimits: { tiers: env.RATE_LIMITS, outagePolicy: env.RATE_LIMIT_OUTAGE_POLICY },
+    operationLimits: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES, maxTokens: env.GRAPHQL_MAX_TOKENS },
+    trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
   };
   return deepFreeze(config);

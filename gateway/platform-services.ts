@@ -8,6 +8,12 @@ import { memoryEventBus } from './event-bus/memory-event-bus.ts';
 import { redisEventBus } from './event-bus/redis-event-bus.ts';
 import { accessTokens, type AccessTokens } from './identity/access-tokens.ts';
 import type { Logger } from './logger.ts';
+import { rateLimitResolver } from './rate-limit/limits.ts';
+import { memoryRateLimitStore } from './rate-limit/memory-store.ts';
+import { redisRateLimitStore } from './rate-limit/redis-store.ts';
+import { resilientStore } from './rate-limit/resilient-store.ts';
+import type { RateLimitStore } from './rate-limit/store.ts';
+import { loginThrottle } from '../subgraphs/auth/login-throttle.ts';
 
 /** The clients one process owns, opened once at start and closed in reverse order. */
 export interface PlatformServices {
@@ -15,6 +21,8 @@ export interface PlatformServices {
   readonly redis: Redis | null;
   readonly events: EventBus;
   readonly accessTokens: AccessTokens;
+  /** Shared by the edge's request limits and the auth subgraph's login throttle. */
+  readonly rateLimitStore: RateLimitStore;
   readonly subgraphServices: SubgraphServices;
   close(): Promise<void>;
 }
@@ -32,6 +40,12 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       await redis.connect();
     }
     const events = redis ? await redisEventBus({ redis, logger }) : memoryEventBus();
+    const rateLimitStore = redis
+      ? resilientStore(redisRateLimitStore({ redis }), {
+          policy: config.rateLimits.outagePolicy,
+          onError: (error, context) => logger.warn({ err: error, policy: context.policy }, 'rate-limit store unavailable'),
+        })
+      : memoryRateLimitStore();
     const tokens = await accessTokens(config.jwt);
     const subgraphServices: SubgraphServices = {
       prisma: database.prisma,
@@ -40,14 +54,18 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       accessTokens: tokens,
       passwords: passwordHasher(),
       registrationEnabled: config.registrationEnabled,
+      loginThrottle: loginThrottle({ store: rateLimitStore }),
+      rateLimits: rateLimitResolver({ tiers: config.rateLimits.tiers }),
     };
     return {
       database,
       redis,
       events,
       accessTokens: tokens,
+      rateLimitStore,
       subgraphServices,
       async close() {
+        await rateLimitStore.close();
         await events.close();
         if (redis) await redis.quit().catch(() => redis?.disconnect());
         await database.close();

@@ -10,6 +10,7 @@ import type { AppConfig } from './config.ts';
 import { createSupergraphServer } from './executor/supergraph-server.ts';
 import { edgeHandler } from './http/edge-handler.ts';
 import { healthChecks } from './http/health.ts';
+import { rateLimitStep } from './http/rate-limit-step.ts';
 import { apiKeyVerifier } from './identity/api-key-verifier.ts';
 import { authenticator } from './identity/authenticate.ts';
 import { tokenRevocations } from './identity/token-revocations.ts';
@@ -64,6 +65,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       tokens,
       logger,
       production: config.env === 'production',
+      operationLimits: config.operationLimits,
     });
     await apollo.start();
     closers.push(['apollo server', () => apollo.stop()]);
@@ -71,6 +73,8 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const handler = edgeHandler({
       server: apollo,
       authenticate: authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations }),
+      rateLimit: rateLimitStep({ store: platform.rateLimitStore, resolver: platform.subgraphServices.rateLimits }),
+      trustProxy: config.trustProxy,
       tokens,
       accessTokens: platform.accessTokens,
       health: healthChecks({ database: platform.database, redis: platform.redis, subgraphs: config.subgraphs, localSchemas, tokens }),

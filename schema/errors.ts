@@ -49,3 +49,6 @@ export function contractCodeOf(error: { extensions?: Record<string, unknown> | u
   if (typeof code === 'string') return FOREIGN_CODES[code];
   return undefined;
 }
+
+export const rateLimited = (retryAfterSeconds: number, message = 'Rate limit exceeded'): GraphQLError =>
+  contractError('RATE_LIMIT_EXCEEDED', message, { retryAfterSeconds });

@@ -8,13 +8,15 @@ import type { Tier } from './tiers.ts';
 export interface EventPayloads {
   'api_key.created': { keyId: string; name: string; tier: Tier };
   'api_key.revoked': { keyId: string };
+  /** Limits or scopes changed; caches must reload the key. */
+  'api_key.updated': { keyId: string };
   'user.tier_changed': { userId: string; tier: Tier };
   'token.revoked': { tokenId: string; expiresAt: number };
 }
 
 export type EventType = keyof EventPayloads;
 
-export const EVENT_TYPES = ['api_key.created', 'api_key.revoked', 'user.tier_changed', 'token.revoked'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = ['api_key.created', 'api_key.revoked', 'api_key.updated', 'user.tier_changed', 'token.revoked'] as const satisfies readonly EventType[];
 
 export interface PlatformEvent<T extends EventType = EventType> {
   readonly id: string;

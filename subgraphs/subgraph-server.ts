@@ -66,7 +66,7 @@ export async function startSubgraphServer(
       let context: SubgraphContext;
       try {
         const call = await tokens.verify(Array.isArray(header) ? header[0] : header);
-        context = { principal: call.principal, requestId: call.requestId };
+        context = { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress };
       } catch (error) {
         return sendGraphQLError(response, error as GraphQLError);
       }

@@ -42,7 +42,7 @@ export class InProcessDataSource implements GraphQLDataSource<EdgeContext> {
       document,
       variableValues: request.variables ?? null,
       operationName: request.operationName ?? null,
-      contextValue: { principal: call.principal, requestId: call.requestId },
+      contextValue: { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress },
     });
     return {
       ...(result.data === undefined ? {} : { data: result.data }),

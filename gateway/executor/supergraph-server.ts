@@ -12,7 +12,8 @@ import { contractCodeOf } from '../../schema/errors.ts';
 import type { SubgraphName } from '../../subgraphs/names.ts';
 import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
 import { maskError, type MaskOptions } from '../../subgraphs/shared/mask-error.ts';
-import type { SubgraphLocation } from '../config.ts';
+import type { OperationLimits, SubgraphLocation } from '../config.ts';
+import { aliasLimitRule, depthLimitRule } from './operation-limits.ts';
 import type { Logger } from '../logger.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
@@ -25,6 +26,7 @@ export interface SupergraphServerOptions {
   readonly tokens: InternalTokens;
   readonly logger: Logger;
   readonly production: boolean;
+  readonly operationLimits: OperationLimits;
   /** @default the committed schema/supergraph.graphql */
   readonly supergraphSdl?: string;
 }
@@ -43,6 +45,8 @@ const statusFromErrors: ApolloServerPlugin<EdgeContext> = {
         if (!first || (data !== null && data !== undefined)) return;
         const code = contractCodeOf(first);
         if (code) response.http.status = httpStatusOf(code);
+        const retryAfter = first.extensions?.['retryAfterSeconds'];
+        if (typeof retryAfter === 'number') response.http.headers.set('retry-after', String(retryAfter));
       },
     };
   },
@@ -70,6 +74,8 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
   return new ApolloServer<EdgeContext>({
     gateway,
     introspection: true,
+    parseOptions: { maxTokens: options.operationLimits.maxTokens },
+    validationRules: [depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases)],
     includeStacktraceInErrorResponses: !options.production,
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,

@@ -9,8 +9,10 @@ import { edgeContext, type EdgeContext } from '../executor/edge-context.ts';
 import type { AccessTokens } from '../identity/access-tokens.ts';
 import { credentialsFrom, type Authenticator } from '../identity/authenticate.ts';
 import type { Logger } from '../logger.ts';
+import { clientAddress } from './client-address.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import type { healthChecks } from './health.ts';
+import type { RateLimitVerdict } from './rate-limit-step.ts';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.ts';
 import { sendErrorEnvelope, sendGraphQLError, sendJson } from './respond.ts';
 import { applySecurityHeaders } from './security-headers.ts';
@@ -18,6 +20,9 @@ import { applySecurityHeaders } from './security-headers.ts';
 export interface EdgeHandlerOptions {
   readonly server: ApolloServer<EdgeContext>;
   readonly authenticate: Authenticator;
+  /** Counts the request once for its principal; see rate-limit-step.ts. */
+  readonly rateLimit: (principal: Principal | null, address: string) => Promise<RateLimitVerdict>;
+  readonly trustProxy: boolean;
   readonly tokens: InternalTokens;
   readonly accessTokens: AccessTokens;
   readonly health: ReturnType<typeof healthChecks>;
@@ -51,7 +56,11 @@ export function edgeHandler(options: EdgeHandlerOptions) {
       if (error instanceof GraphQLError) return sendGraphQLError(exchange.response, error);
       throw error;
     }
-    const context = edgeContext(exchange.principal, exchange.requestId, options.tokens.sign);
+    const address = clientAddress(exchange.request, options.trustProxy);
+    const verdict = await options.rateLimit(exchange.principal, address);
+    for (const [name, value] of Object.entries(verdict.headers)) exchange.response.setHeader(name, value);
+    if (verdict.refusal) return sendGraphQLError(exchange.response, verdict.refusal);
+    const context = edgeContext(exchange.principal, exchange.requestId, address, options.tokens.sign);
     await graphql(exchange.request, exchange.response, exchange.url, context);
   };
 

@@ -60,7 +60,7 @@ export function healthChecks(options: HealthOptions) {
       return Promise.resolve({ status: options.localSchemas.has(name) ? 'up' : 'down', location: 'in-process' });
     }
     return timed(async () => {
-      const token = await options.tokens.sign({ principal: null, requestId: 'health' });
+      const token = await options.tokens.sign({ principal: null, requestId: 'health', clientAddress: null });
       const answer = await fetch(location.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: token },

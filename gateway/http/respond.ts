@@ -21,5 +21,12 @@ export function sendErrorEnvelope(response: ServerResponse, requestId: string, c
 export function sendGraphQLError(response: ServerResponse, error: GraphQLError): void {
   const code = contractCodeOf(error) ?? 'INTERNAL_ERROR';
   const message = code === 'INTERNAL_ERROR' ? 'Internal server error' : error.message;
+  setRetryAfter(response, error.extensions);
   sendJson(response, httpStatusOf(code), { errors: [{ message, extensions: { code } }] });
+}
+
+/** A refusal that says when to come back (rate limits) carries it as Retry-After too. */
+export function setRetryAfter(response: { setHeader(name: string, value: string): unknown }, extensions: Record<string, unknown> | undefined): void {
+  const seconds = extensions?.['retryAfterSeconds'];
+  if (typeof seconds === 'number') response.setHeader('Retry-After', String(seconds));
 }

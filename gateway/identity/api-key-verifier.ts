@@ -44,7 +44,7 @@ export function apiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVerifier {
     for (const [hash, entry] of byHash) if (predicate(entry.principal)) byHash.delete(hash);
   };
   const unsubscribe = options.events.subscribe((event) => {
-    if (event.type === 'api_key.revoked') evict((p) => p.keyId === event.payload.keyId);
+    if (event.type === 'api_key.revoked' || event.type === 'api_key.updated') evict((p) => p.keyId === event.payload.keyId);
     if (event.type === 'user.tier_changed') evict((p) => p.userId === event.payload.userId);
   });
 

@@ -66,8 +66,9 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         }
       },
 
-      login: async (_root, args: { input: unknown }) => {
+      login: async (_root, args: { input: unknown }, context) => {
         const input = validInput(credentials, args.input);
+        await services.loginThrottle.attempt(input.email, context.clientAddress);
         const user = await prisma.user.findUnique({ where: { email: input.email } });
         if (!user) {
           await passwords.burn(input.password);

@@ -9,6 +9,7 @@ export const keysAccess: AccessRuleMap = {
   'Mutation.createApiKey': authenticated({ scopes: ['write:keys'] }),
   'Mutation.revokeApiKey': authenticated({ scopes: ['write:keys'] }),
   'Mutation.rotateApiKey': authenticated({ scopes: ['write:keys'] }),
+  'Mutation.updateApiKeyLimits': authenticated({ scopes: ['write:keys'], minTier: 'pro' }),
   // Resolvers only ever return the caller's own keys; references are checked here.
   'ApiKey.*': allow,
   'ApiKey.__resolveReference': ownerOrAdmin(keyOwner, ['read:keys']),

@@ -1,4 +1,4 @@
-import { insufficientPermissions, validationError } from '../../schema/errors.ts';
+import { insufficientPermissions, insufficientTier, validationError } from '../../schema/errors.ts';
 import { isScope, type Scope } from '../../schema/scopes.ts';
 import { tierAtLeast, tierRank, type Tier } from '../../schema/tiers.ts';
 
@@ -28,6 +28,22 @@ export function grantFor(
     scopes.push(scope);
   }
   return { tier, scopes };
+}
+
+/** Own limits are a pro feature, and never above what the key's tier allows. */
+export function checkKeyLimits(
+  requested: { perMinute: number | null; perHour: number | null },
+  callerTier: Tier,
+  tierLimits: { perMinute: number; perHour: number },
+): void {
+  if (requested.perMinute === null && requested.perHour === null) return;
+  if (!tierAtLeast(callerTier, 'pro')) throw insufficientTier('Custom key limits', 'pro', callerTier);
+  if (requested.perMinute !== null && requested.perMinute > tierLimits.perMinute) {
+    throw validationError(`limitPerMinute cannot exceed the tier's ${tierLimits.perMinute}`, 'limitPerMinute');
+  }
+  if (requested.perHour !== null && requested.perHour > tierLimits.perHour) {
+    throw validationError(`limitPerHour cannot exceed the tier's ${tierLimits.perHour}`, 'limitPerHour');
+  }
 }
 
 export type ApiKeyStatus = 'active' | 'expired' | 'revoked';

@@ -10,7 +10,8 @@ import type { SubgraphServices } from '../shared/services.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import { validInput } from '../shared/validate-input.ts';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key-format.ts';
-import { grantFor, keyStatus } from './key-policy.ts';
+import { checkKeyLimits, grantFor, keyStatus } from './key-policy.ts';
+import type { Tier } from '../../schema/tiers.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -24,9 +25,18 @@ const createInput = z.object({
 });
 
 const keyId = z.object({ id: z.string().uuid('must be an API key id') });
+const limitsInput = keyId.extend({
+  limitPerMinute: z.number().int().min(1).nullish(),
+  limitPerHour: z.number().int().min(1).nullish(),
+});
 
 export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<SubgraphContext> {
   const { prisma, events } = services;
+
+  const tierLimits = (tier: Tier) => {
+    const [minute, hour] = services.rateLimits.windowsFor(tier);
+    return { perMinute: minute?.limit ?? 0, perHour: hour?.limit ?? 0 };
+  };
 
   /** Owners see their keys; admins see anyone's; everyone else gets "not found". */
   const ownKey = async (principal: Principal, id: string): Promise<ApiKey> => {
@@ -39,6 +49,7 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
     const owner = await prisma.user.findUnique({ where: { id: principal.userId } });
     if (!owner) throw unauthenticated('The account no longer exists');
     const grant = grantFor(input, { ownerTier: owner.tier, callerTier: principal.tier, callerScopes: principal.scopes });
+    checkKeyLimits({ perMinute: input.limitPerMinute ?? null, perHour: input.limitPerHour ?? null }, principal.tier, tierLimits(grant.tier));
     const apiKey = generateApiKey();
     const key = await prisma.apiKey.create({
       data: {
@@ -102,6 +113,20 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         );
         await revoke(old);
         return created;
+      },
+
+      updateApiKeyLimits: async (_root, args: unknown, context) => {
+        const principal = requirePrincipal(context);
+        const input = validInput(limitsInput, args);
+        const key = await ownKey(principal, input.id);
+        const limits = { perMinute: input.limitPerMinute ?? null, perHour: input.limitPerHour ?? null };
+        checkKeyLimits(limits, principal.tier, tierLimits(key.tier));
+        const updated = await prisma.apiKey.update({
+          where: { id: key.id },
+          data: { limitPerMinute: limits.perMinute, limitPerHour: limits.perHour },
+        });
+        await events.publish(platformEvent('api_key.updated', key.ownerId, { keyId: key.id }));
+        return updated;
       },
     },
 

@@ -71,5 +71,7 @@ export const keysTypeDefs = gql`
     revokeApiKey(id: ID!): ApiKey!
     "Issues a new key with the same settings and revokes the old one."
     rotateApiKey(id: ID!): CreatedApiKey!
+    "Sets a key's own limits (pro and above); null restores the tier's limit. Never above the tier's."
+    updateApiKeyLimits(id: ID!, limitPerMinute: Int, limitPerHour: Int): ApiKey!
   }
 `;

@@ -4,4 +4,5 @@ import type { Principal } from './principal.ts';
 export interface SubgraphContext {
   readonly principal: Principal | null;
   readonly requestId: string;
+  readonly clientAddress: string | null;
 }

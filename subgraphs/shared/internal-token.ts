@@ -24,6 +24,8 @@ export interface InternalTokenOptions {
 export interface InternalCall {
   readonly principal: Principal | null;
   readonly requestId: string;
+  /** The client's address as the edge saw it (login throttling keys on it). */
+  readonly clientAddress: string | null;
 }
 
 const principalClaim = z.discriminatedUnion('kind', [
@@ -46,7 +48,7 @@ const principalClaim = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const claims = z.object({ principal: principalClaim.nullable(), rid: z.string() });
+const claims = z.object({ principal: principalClaim.nullable(), rid: z.string(), addr: z.string().nullable().default(null) });
 
 export interface InternalTokens {
   sign(call: InternalCall): Promise<string>;
@@ -57,8 +59,8 @@ export interface InternalTokens {
 export function internalTokens(options: InternalTokenOptions): InternalTokens {
   const ttl = options.ttlSeconds ?? 60;
   return {
-    sign: ({ principal, requestId }) =>
-      new SignJWT({ principal, rid: requestId })
+    sign: ({ principal, requestId, clientAddress }) =>
+      new SignJWT({ principal, rid: requestId, addr: clientAddress })
         .setProtectedHeader({ alg: ALGORITHM })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -76,7 +78,7 @@ export function internalTokens(options: InternalTokenOptions): InternalTokens {
           requiredClaims: ['exp'],
         });
         const parsed = claims.parse(payload);
-        return { principal: parsed.principal, requestId: parsed.rid };
+        return { principal: parsed.principal, requestId: parsed.rid, clientAddress: parsed.addr };
       } catch (error) {
         if (error instanceof joseErrors.JOSEError || error instanceof z.ZodError) {
           throw unauthenticated('Subgraphs accept calls from the gateway only');

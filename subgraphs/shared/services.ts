@@ -2,6 +2,8 @@ import type { PrismaClient } from '../../prisma/generated/client.ts';
 import type { EventBus } from '../../gateway/event-bus/event-bus.ts';
 import type { AccessTokens } from '../../gateway/identity/access-tokens.ts';
 import type { Logger } from '../../gateway/logger.ts';
+import type { RateLimitResolver } from '../../gateway/rate-limit/limits.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 
 /** The clients a subgraph is handed; none of them is a module-level singleton. */
@@ -12,4 +14,7 @@ export interface SubgraphServices {
   readonly accessTokens: AccessTokens;
   readonly passwords: PasswordHasher;
   readonly registrationEnabled: boolean;
+  readonly loginThrottle: LoginThrottle;
+  /** The configured tier limits; a key's own limits may not exceed its tier's. */
+  readonly rateLimits: RateLimitResolver;
 }

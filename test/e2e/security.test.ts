@@ -212,19 +212,20 @@ describe('a subgraph reached directly', () => {
 
   it('refuses an internal token signed with another secret', async () => {
     const stranger = internalTokens({ secret: new TextEncoder().encode('another-secret-that-is-long-enough-000000') });
-    const token = await stranger.sign({ principal: null, requestId: 'x' });
+    const token = await stranger.sign({ principal: null, requestId: 'x', clientAddress: null });
     const response = await post({ query: '{ _service { sdl } }' }, { 'x-internal-token': token });
     expect(response.status).toBe(401);
   });
 
   it('serves the gateway, and guards entity references: a user cannot resolve another user', async () => {
-    const token = await tokens.sign({ principal: null, requestId: 'x' });
+    const token = await tokens.sign({ principal: null, requestId: 'x', clientAddress: null });
     const sdl = await jsonOf(post({ query: '{ _service { sdl } }' }, { 'x-internal-token': token }));
     expect(sdl.data._service.sdl).toContain('type User');
 
     const caller = await tokens.sign({
       principal: { kind: 'user', userId: '00000000-0000-4000-8000-000000000001', tier: 'free', scopes: [], tokenId: 't', expiresAt: Date.now() / 1000 + 60 },
       requestId: 'x',
+      clientAddress: null,
     });
     const entities = await jsonOf(
       post(

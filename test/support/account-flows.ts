@@ -34,3 +34,23 @@ export async function createApiKey(
   expect(result.errors).toBeUndefined();
   return { apiKey: result.data!.createApiKey.apiKey, id: result.data!.createApiKey.key.id };
 }
+
+/** A signed-in user of the given tier: registered, promoted by the bootstrap admin, logged in again. */
+export async function userOfTier(
+  baseUrl: string,
+  email: string,
+  tier: 'free' | 'pro' | 'enterprise' | 'admin',
+  admin: { email: string; password: string },
+): Promise<{ token: string; userId: string }> {
+  const user = await registerAndLogin(baseUrl, email);
+  if (tier === 'free') return user;
+  const adminSession = await login(baseUrl, admin.email, admin.password);
+  const promoted = await graphql(
+    baseUrl,
+    'mutation($id: ID!, $tier: Tier!) { setUserTier(userId: $id, tier: $tier) { tier } }',
+    { id: user.userId, tier },
+    { token: adminSession.token },
+  );
+  expect(promoted.errors).toBeUndefined();
+  return login(baseUrl, email, 'correct horse battery');
+}

@@ -18,6 +18,9 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'silent',
+    // Every anonymous test call comes from 127.0.0.1 and counts at the free tier;
+    // suites about limits set RATE_LIMITS themselves.
+    RATE_LIMITS: 'free=1000/10000',
     ...env,
   });
 }

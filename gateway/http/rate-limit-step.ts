@@ -1,0 +1,43 @@
+import type { GraphQLError } from 'graphql';
+import { rateLimited, serviceUnavailable } from '../../schema/errors.ts';
+import { principalId, type Principal } from '../../subgraphs/shared/principal.ts';
+import { rateLimitHeaders } from '../rate-limit/headers.ts';
+import type { RateLimitResolver } from '../rate-limit/limits.ts';
+import { RateLimitUnavailableError } from '../rate-limit/outage-policy.ts';
+import type { RateLimitStore } from '../rate-limit/store.ts';
+
+export interface RateLimitStepOptions {
+  /** Memory in embedded mode, Redis (wrapped by its outage policy) when distributed. */
+  readonly store: RateLimitStore;
+  readonly resolver: RateLimitResolver;
+}
+
+export interface RateLimitVerdict {
+  readonly headers: Record<string, string>;
+  /** Null when admitted; otherwise the error to answer with. */
+  readonly refusal: GraphQLError | null;
+}
+
+/**
+ * Counts one client request against its principal's windows (minute and hour),
+ * once, at the edge, before any execution. Anonymous callers are counted by
+ * address at the free tier.
+ */
+export function rateLimitStep(options: RateLimitStepOptions) {
+  return async (principal: Principal | null, address: string): Promise<RateLimitVerdict> => {
+    const key = principal ? principalId(principal) : `addr:${address}`;
+    const windows = options.resolver.windowsFor(principal?.tier ?? 'free', principal?.kind === 'apiKey' ? principal.limits : null);
+    let decision;
+    try {
+      decision = await options.store.consume(key, windows);
+    } catch (error) {
+      if (error instanceof RateLimitUnavailableError) {
+        return { headers: {}, refusal: serviceUnavailable('Rate limiting is temporarily unavailable') };
+      }
+      throw error;
+    }
+    const headers = rateLimitHeaders(decision);
+    if (decision.allowed) return { headers, refusal: null };
+    return { headers, refusal: rateLimited(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) };
+  };
+}

@@ -1,0 +1,41 @@
+import { rateLimited, serviceUnavailable } from '../../schema/errors.ts';
+import { RateLimitUnavailableError } from '../../gateway/rate-limit/outage-policy.ts';
+import { LOGIN_ATTEMPT_LIMITS } from '../../schema/abuse-limits.ts';
+import type { RateLimitStore } from '../../gateway/rate-limit/store.ts';
+
+export interface LoginThrottleOptions {
+  /** The platform's rate-limit store (memory, or Redis shared by every process). */
+  readonly store: RateLimitStore;
+  /** @default LOGIN_ATTEMPT_LIMITS */
+  readonly limits?: typeof LOGIN_ATTEMPT_LIMITS;
+}
+
+export interface LoginThrottle {
+  /** Counts one attempt; throws RATE_LIMIT_EXCEEDED once the account or the address is over its limit. */
+  attempt(email: string, address: string | null): Promise<void>;
+}
+
+/**
+ * Every attempt counts, successful or not: the GCRA store has no "peek", and a
+ * person logging in ten times in fifteen minutes is rare enough not to matter.
+ */
+export function loginThrottle(options: LoginThrottleOptions): LoginThrottle {
+  const limits = options.limits ?? LOGIN_ATTEMPT_LIMITS;
+  return {
+    async attempt(email, address) {
+      const checks = [options.store.consume(`login:account:${email}`, [limits.perAccount])];
+      if (address) checks.push(options.store.consume(`login:address:${address}`, [limits.perAddress]));
+      let decisions;
+      try {
+        decisions = await Promise.all(checks);
+      } catch (error) {
+        if (error instanceof RateLimitUnavailableError) throw serviceUnavailable('Login is temporarily unavailable');
+        throw error;
+      }
+      const refused = decisions.find((decision) => !decision.allowed);
+      if (refused) {
+        throw rateLimited(Math.max(1, Math.ceil(refused.retryAfterMs / 1000)), 'Too many login attempts; try again later');
+      }
+    },
+  };
+}
