@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isSubgraphName, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.ts';
 import type { DatabaseConfig } from '../prisma/database.ts';
 import { TIER_NAMES, type Tier } from '../schema/tiers.ts';
+import { findModule } from '../schema/modules.ts';
 import type { OutagePolicy } from './rate-limit/outage-policy.ts';
 
 /**
@@ -38,6 +39,7 @@ export interface AppConfig {
   readonly registrationEnabled: boolean;
   readonly apiKeyCacheTtlMs: number;
   readonly rateLimits: RateLimitConfig;
+  readonly modules: ModulesConfig;
   readonly operationLimits: OperationLimits;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
@@ -55,6 +57,21 @@ export interface OperationLimits {
   readonly maxDepth: number;
   readonly maxAliases: number;
   readonly maxTokens: number;
+}
+
+/** Where one module's upstream lives and how patiently to call it. */
+export interface UpstreamSettings {
+  readonly url: string;
+  readonly timeoutMs: number;
+  readonly retries: number;
+}
+
+export interface ModulesConfig {
+  /** Only configured modules have an entry; the rest report `unconfigured`. */
+  readonly upstreams: Readonly<Record<string, UpstreamSettings>>;
+  /** Signs the principal header sent to upstreams (X-Gateway-Principal). */
+  readonly signingSecret: Uint8Array;
+  readonly probeIntervalMs: number;
 }
 
 export type ProcessRole = 'gateway' | 'subgraph';
@@ -116,6 +133,30 @@ const tierLimits = z.string().transform((value, ctx) => {
   return tiers;
 });
 
+/** `code-sandbox=http://10.0.0.7:8000;timeout=5000;retries=1,drone-system=http://…` */
+const moduleUpstreams = z.string().transform((value, ctx) => {
+  const upstreams: Record<string, { url: string; timeoutMs?: number; retries?: number }> = {};
+  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [assignment, ...options] = entry.split(';');
+    const [slug, url] = (assignment ?? '').split(/=(.*)/s, 2);
+    const settings: { url: string; timeoutMs?: number; retries?: number } = { url: url ?? '' };
+    let valid = Boolean(slug && findModule(slug) && url && /^https?:\/\//.test(url) && URL.canParse(url));
+    for (const option of options) {
+      const [name, raw] = option.split('=', 2);
+      const number = Number(raw);
+      if (name === 'timeout' && Number.isInteger(number) && number > 0) settings.timeoutMs = number;
+      else if (name === 'retries' && Number.isInteger(number) && number >= 0) settings.retries = number;
+      else valid = false;
+    }
+    if (!valid || !slug) {
+      ctx.addIssue({ code: 'custom', message: `entry '${entry}' must be <module slug>=<http(s) url>[;timeout=<ms>][;retries=<n>]` });
+      return z.NEVER;
+    }
+    upstreams[slug] = settings;
+  }
+  return upstreams;
+});
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -139,6 +180,11 @@ const environmentSchema = z.object({
   REGISTRATION_ENABLED: boolean.default(true),
   API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   RATE_LIMITS: tierLimits.default({}),
+  MODULE_UPSTREAMS: moduleUpstreams.default({}),
+  MODULE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  MODULE_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  MODULE_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+  UPSTREAM_SIGNING_SECRET: secret.optional(),
   RATE_LIMIT_OUTAGE_POLICY: z.enum(['fail-open', 'fail-closed']).default('fail-open'),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(15),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
@@ -188,6 +234,9 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
   if (env.INTERNAL_TOKEN_SECRET === undefined && sharedSecretsRequired) {
     throw new ConfigError('INTERNAL_TOKEN_SECRET', 'is required in production and when subgraphs run as separate processes');
   }
+  if (env.UPSTREAM_SIGNING_SECRET === undefined && env.NODE_ENV === 'production') {
+    throw new ConfigError('UPSTREAM_SIGNING_SECRET', 'is required in production (upstreams verify the principal header with it)');
+  }
 
   const subgraphs = Object.fromEntries(
     SUBGRAPH_NAMES.map((name): [SubgraphName, SubgraphLocation] => {
@@ -212,6 +261,16 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     registrationEnabled: env.REGISTRATION_ENABLED,
     apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
     rateLimits: { tiers: env.RATE_LIMITS, outagePolicy: env.RATE_LIMIT_OUTAGE_POLICY },
+    modules: {
+      upstreams: Object.fromEntries(
+        Object.entries(env.MODULE_UPSTREAMS).map(([slug, settings]) => [
+          slug,
+          { url: settings.url, timeoutMs: settings.timeoutMs ?? env.MODULE_TIMEOUT_MS, retries: settings.retries ?? env.MODULE_RETRIES },
+        ]),
+      ),
+      signingSecret: env.UPSTREAM_SIGNING_SECRET ? new TextEncoder().encode(env.UPSTREAM_SIGNING_SECRET) : randomBytes(32),
+      probeIntervalMs: env.MODULE_PROBE_INTERVAL_MS,
+    },
     operationLimits: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES, maxTokens: env.GRAPHQL_MAX_TOKENS },
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,

@@ -9,6 +9,8 @@ import { redisEventBus } from './event-bus/redis-event-bus.ts';
 import { accessTokens, type AccessTokens } from './identity/access-tokens.ts';
 import type { Logger } from './logger.ts';
 import { rateLimitResolver } from './rate-limit/limits.ts';
+import { moduleUpstreams } from '../subgraphs/module/module-upstreams.ts';
+import { moduleStatusBoard } from '../subgraphs/modules/status-board.ts';
 import { memoryRateLimitStore } from './rate-limit/memory-store.ts';
 import { redisRateLimitStore } from './rate-limit/redis-store.ts';
 import { resilientStore } from './rate-limit/resilient-store.ts';
@@ -47,6 +49,8 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
         })
       : memoryRateLimitStore();
     const tokens = await accessTokens(config.jwt);
+    const upstreams = moduleUpstreams(config.modules, logger);
+    const moduleStatus = moduleStatusBoard({ upstreams, events, logger, intervalMs: config.modules.probeIntervalMs });
     const subgraphServices: SubgraphServices = {
       prisma: database.prisma,
       events,
@@ -56,6 +60,8 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       registrationEnabled: config.registrationEnabled,
       loginThrottle: loginThrottle({ store: rateLimitStore }),
       rateLimits: rateLimitResolver({ tiers: config.rateLimits.tiers }),
+      moduleUpstreams: upstreams,
+      moduleStatus,
     };
     return {
       database,
@@ -65,6 +71,8 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       rateLimitStore,
       subgraphServices,
       async close() {
+        moduleStatus.stop();
+        await upstreams.close();
         await rateLimitStore.close();
         await events.close();
         if (redis) await redis.quit().catch(() => redis?.disconnect());

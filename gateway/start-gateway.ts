@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
-import { SUBGRAPHS } from '../subgraphs/registry.ts';
+import { subgraphDefinition } from '../subgraphs/registry.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.ts';
 import { buildExecutableSubgraph } from '../subgraphs/shared/build-subgraph-schema.ts';
 import { internalTokens } from '../subgraphs/shared/internal-token.ts';
@@ -49,8 +49,8 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const tokens = internalTokens(config.internalToken);
     const localSchemas = new Map<SubgraphName, GraphQLSchema>();
     for (const name of SUBGRAPH_NAMES) {
-      if (config.subgraphs[name].kind === 'in-process') {
-        localSchemas.set(name, buildExecutableSubgraph(SUBGRAPHS[name], platform.subgraphServices));
+      if (config.subgraphs[name]?.kind !== 'remote') {
+        localSchemas.set(name, buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices));
       }
     }
 
@@ -77,7 +77,15 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       trustProxy: config.trustProxy,
       tokens,
       accessTokens: platform.accessTokens,
-      health: healthChecks({ database: platform.database, redis: platform.redis, subgraphs: config.subgraphs, localSchemas, tokens }),
+      health: healthChecks({
+        database: platform.database,
+        redis: platform.redis,
+        subgraphs: config.subgraphs,
+        localSchemas,
+        tokens,
+        moduleStatus: platform.subgraphServices.moduleStatus,
+        moduleUpstreams: platform.subgraphServices.moduleUpstreams,
+      }),
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
       startedAt,

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
-import { SUBGRAPHS } from '../subgraphs/registry.ts';
+import { subgraphDefinition } from '../subgraphs/registry.ts';
 import { defaultSubgraphPort, SUBGRAPH_NAMES } from '../subgraphs/names.ts';
 
 export const SUPERGRAPH_PATH = fileURLToPath(new URL('./supergraph.graphql', import.meta.url));
@@ -15,7 +15,7 @@ export function composeSupergraphSdl(): string {
   const result = composeServices(
     SUBGRAPH_NAMES.map((name) => ({
       name,
-      typeDefs: SUBGRAPHS[name].typeDefs,
+      typeDefs: subgraphDefinition(name).typeDefs,
       url: `http://127.0.0.1:${defaultSubgraphPort(name)}/graphql`,
     })),
   );

@@ -12,11 +12,12 @@ export interface EventPayloads {
   'api_key.updated': { keyId: string };
   'user.tier_changed': { userId: string; tier: Tier };
   'token.revoked': { tokenId: string; expiresAt: number };
+  'module.status_changed': { slug: string; status: 'up' | 'down' | 'unconfigured'; previous: 'up' | 'down' | 'unconfigured' };
 }
 
 export type EventType = keyof EventPayloads;
 
-export const EVENT_TYPES = ['api_key.created', 'api_key.revoked', 'api_key.updated', 'user.tier_changed', 'token.revoked'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = ['api_key.created', 'api_key.revoked', 'api_key.updated', 'user.tier_changed', 'token.revoked', 'module.status_changed'] as const satisfies readonly EventType[];
 
 export interface PlatformEvent<T extends EventType = EventType> {
   readonly id: string;

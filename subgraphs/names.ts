@@ -1,9 +1,14 @@
-/** Every subgraph the gateway composes; later issues add modules, webhooks, analytics, /v1. */
-export const SUBGRAPH_NAMES = ['auth', 'keys'] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+import { MODULE_SLUGS } from '../schema/modules.ts';
+
+/** The platform's own subgraphs; one more per module of the catalog follows them. */
+export const CORE_SUBGRAPHS = ['auth', 'keys', 'modules'] as const;
+
+/** Every subgraph the gateway composes, in a fixed order (it decides default ports). */
+export const SUBGRAPH_NAMES: readonly string[] = [...CORE_SUBGRAPHS, ...MODULE_SLUGS];
+export type SubgraphName = string;
 
 export function isSubgraphName(value: string): value is SubgraphName {
-  return (SUBGRAPH_NAMES as readonly string[]).includes(value);
+  return SUBGRAPH_NAMES.includes(value);
 }
 
 /** Where `npm run subgraph -- <name>` listens unless told otherwise; also the URL recorded in the supergraph. */

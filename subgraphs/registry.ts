@@ -1,10 +1,27 @@
+import { MODULE_CATALOG } from '../schema/modules.ts';
 import { authSubgraph } from './auth/index.ts';
 import { keysSubgraph } from './keys/index.ts';
-import type { SubgraphName } from './names.ts';
+import { moduleSubgraph } from './module/module-subgraph.ts';
+import { modulesSubgraph } from './modules/index.ts';
+import { SUBGRAPH_NAMES, type SubgraphName } from './names.ts';
 import type { SubgraphDefinition } from './shared/subgraph-definition.ts';
 
-/** Every subgraph definition by name; the composer, the gateway and `npm run subgraph` read this. */
-export const SUBGRAPHS: Readonly<Record<SubgraphName, SubgraphDefinition>> = {
-  auth: authSubgraph,
-  keys: keysSubgraph,
-};
+/** Every subgraph definition, in SUBGRAPH_NAMES order: the core ones, then one per module from one factory. */
+export const SUBGRAPH_DEFINITIONS: readonly SubgraphDefinition[] = [
+  authSubgraph,
+  keysSubgraph,
+  modulesSubgraph,
+  ...MODULE_CATALOG.map(moduleSubgraph),
+];
+
+const BY_NAME = new Map(SUBGRAPH_DEFINITIONS.map((definition) => [definition.name, definition]));
+
+if (SUBGRAPH_DEFINITIONS.map((definition) => definition.name).join() !== SUBGRAPH_NAMES.join()) {
+  throw new Error('subgraphs/registry.ts and subgraphs/names.ts disagree on the subgraphs');
+}
+
+export function subgraphDefinition(name: SubgraphName): SubgraphDefinition {
+  const definition = BY_NAME.get(name);
+  if (!definition) throw new Error(`Unknown subgraph '${name}'`);
+  return definition;
+}

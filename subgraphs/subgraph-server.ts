@@ -10,7 +10,7 @@ import { applySecurityHeaders } from '../gateway/http/security-headers.ts';
 import type { Logger } from '../gateway/logger.ts';
 import { openPlatformServices } from '../gateway/platform-services.ts';
 import type { SubgraphName } from './names.ts';
-import { SUBGRAPHS } from './registry.ts';
+import { subgraphDefinition } from './registry.ts';
 import { buildExecutableSubgraph } from './shared/build-subgraph-schema.ts';
 import type { SubgraphContext } from './shared/context.ts';
 import { INTERNAL_TOKEN_HEADER, internalTokens } from './shared/internal-token.ts';
@@ -34,7 +34,7 @@ export async function startSubgraphServer(
 ): Promise<RunningSubgraph> {
   const platform = await openPlatformServices(config, logger);
   const tokens = internalTokens(config.internalToken);
-  const schema = buildExecutableSubgraph(SUBGRAPHS[name], platform.subgraphServices);
+  const schema = buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices);
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
     // The gateway needs `_service` to be introspectable; clients never reach this port.

@@ -5,6 +5,9 @@ import type { SubgraphName } from '../../subgraphs/names.ts';
 import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
 import { INTERNAL_TOKEN_HEADER } from '../../subgraphs/shared/internal-token.ts';
 import type { SubgraphLocation } from '../config.ts';
+import { MODULE_CATALOG } from '../../schema/modules.ts';
+import type { ModuleUpstreams } from '../../subgraphs/module/module-upstreams.ts';
+import type { ModuleStatusBoard } from '../../subgraphs/modules/status-board.ts';
 
 export type CheckStatus = 'up' | 'down' | 'not_configured';
 
@@ -21,6 +24,8 @@ export interface HealthOptions {
   readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
   readonly localSchemas: ReadonlyMap<SubgraphName, GraphQLSchema>;
   readonly tokens: InternalTokens;
+  readonly moduleStatus: ModuleStatusBoard;
+  readonly moduleUpstreams: ModuleUpstreams;
   /** Each probe gives up after this long. @default 2000 */
   readonly timeoutMs?: number;
 }
@@ -55,7 +60,7 @@ export function healthChecks(options: HealthOptions) {
       : Promise.resolve({ status: 'not_configured' });
 
   const subgraph = (name: SubgraphName): Promise<CheckResult> => {
-    const location = options.subgraphs[name];
+    const location = options.subgraphs[name] ?? { kind: 'in-process' };
     if (location.kind === 'in-process') {
       return Promise.resolve({ status: options.localSchemas.has(name) ? 'up' : 'down', location: 'in-process' });
     }
@@ -81,9 +86,27 @@ export function healthChecks(options: HealthOptions) {
         ...names.map(subgraph),
       ]);
       const subgraphs = Object.fromEntries(names.map((name, index) => [name, subgraphResults[index]]));
+      // Module upstreams are reported, not required: an unconfigured or down module degrades only itself.
+      const usage = options.moduleUpstreams.usage();
+      const modules = Object.fromEntries(
+        MODULE_CATALOG.map((entry) => {
+          const report = options.moduleStatus.report(entry.slug);
+          return [
+            entry.slug,
+            {
+              status: report.status,
+              tier: entry.tier,
+              last_checked_at: report.lastCheckedAt?.toISOString() ?? null,
+              latency_ms: report.latencyMs,
+              requests: usage[entry.slug]?.requests ?? 0,
+              failures: usage[entry.slug]?.failures ?? 0,
+            },
+          ];
+        }),
+      );
       const healthy =
         database.status === 'up' && redisResult.status !== 'down' && subgraphResults.every((result) => result?.status === 'up');
-      return { status: healthy ? ('healthy' as const) : ('degraded' as const), checks: { database, redis: redisResult, subgraphs } };
+      return { status: healthy ? ('healthy' as const) : ('degraded' as const), checks: { database, redis: redisResult, subgraphs }, modules };
     },
   };
 }

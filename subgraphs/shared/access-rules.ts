@@ -18,6 +18,8 @@ export type AccessRule =
       readonly minTier: Tier | null;
       /** Some operations (changing a password, managing keys with a key) need a signed-in user. */
       readonly userOnly: boolean;
+      /** Names what is gated in a tier refusal, e.g. "Module 'drone-system'". @default 'This operation' */
+      readonly subject: string;
     }
   | { readonly kind: 'admin' }
   | {
@@ -32,8 +34,16 @@ export type AccessRuleMap = Readonly<Record<string, AccessRule>>;
 export const allow: AccessRule = { kind: 'public' };
 export const adminOnly: AccessRule = { kind: 'admin' };
 
-export function authenticated(options: { scopes?: readonly Scope[]; minTier?: Tier; userOnly?: boolean } = {}): AccessRule {
-  return { kind: 'authenticated', scopes: options.scopes ?? [], minTier: options.minTier ?? null, userOnly: options.userOnly ?? false };
+export function authenticated(
+  options: { scopes?: readonly Scope[]; minTier?: Tier; userOnly?: boolean; subject?: string } = {},
+): AccessRule {
+  return {
+    kind: 'authenticated',
+    scopes: options.scopes ?? [],
+    minTier: options.minTier ?? null,
+    userOnly: options.userOnly ?? false,
+    subject: options.subject ?? 'This operation',
+  };
 }
 
 export function ownerOrAdmin(ownerOf: (parent: unknown) => string | undefined, scopes: readonly Scope[] = []): AccessRule {
@@ -53,7 +63,7 @@ export function evaluate(rule: AccessRule, context: SubgraphContext, parent: unk
         return insufficientPermissions('This operation requires a signed-in user, not an API key');
       }
       if (rule.minTier && !tierAtLeast(principal.tier, rule.minTier)) {
-        return insufficientTier('This operation', rule.minTier, principal.tier);
+        return insufficientTier(rule.subject, rule.minTier, principal.tier);
       }
       return scopesHeld(rule.scopes, principal.scopes);
     }

@@ -20,3 +20,31 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     return date;
   },
 });
+
+/** Any JSON value: upstream bodies, headers, query maps. */
+export const JSONScalar = new GraphQLScalarType<unknown, unknown>({
+  name: 'JSON',
+  description: 'Any JSON value',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: function literal(ast, variables): unknown {
+    switch (ast.kind) {
+      case Kind.STRING:
+      case Kind.BOOLEAN:
+        return ast.value;
+      case Kind.INT:
+      case Kind.FLOAT:
+        return Number(ast.value);
+      case Kind.NULL:
+        return null;
+      case Kind.LIST:
+        return ast.values.map((value) => literal(value, variables));
+      case Kind.OBJECT:
+        return Object.fromEntries(ast.fields.map((field) => [field.name.value, literal(field.value, variables)]));
+      case Kind.VARIABLE:
+        return variables?.[ast.name.value];
+      default:
+        throw new GraphQLError('Unsupported JSON literal');
+    }
+  },
+});

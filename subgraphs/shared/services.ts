@@ -3,6 +3,8 @@ import type { EventBus } from '../../gateway/event-bus/event-bus.ts';
 import type { AccessTokens } from '../../gateway/identity/access-tokens.ts';
 import type { Logger } from '../../gateway/logger.ts';
 import type { RateLimitResolver } from '../../gateway/rate-limit/limits.ts';
+import type { ModuleUpstreams } from '../module/module-upstreams.ts';
+import type { ModuleStatusBoard } from '../modules/status-board.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 
@@ -17,4 +19,6 @@ export interface SubgraphServices {
   readonly loginThrottle: LoginThrottle;
   /** The configured tier limits; a key's own limits may not exceed its tier's. */
   readonly rateLimits: RateLimitResolver;
+  readonly moduleUpstreams: ModuleUpstreams;
+  readonly moduleStatus: ModuleStatusBoard;
 }

@@ -1,4 +1,4 @@
-import type { GraphQLSchema } from 'graphql';
+import { isObjectType, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -65,7 +65,15 @@ export function shieldRuleTree(rules: AccessRuleMap): IRules {
 }
 
 export function applyAccessRules(schema: GraphQLSchema, rules: AccessRuleMap): GraphQLSchema {
-  const permissions = shield(shieldRuleTree({ ...FEDERATION_RULES, ...rules }), {
+  // A subgraph without entities has no `_entities`; shield refuses rules for absent fields.
+  const federation = Object.fromEntries(
+    Object.entries(FEDERATION_RULES).filter(([coordinate]) => {
+      const [typeName, fieldName] = coordinate.split('.') as [string, string];
+      const type = schema.getType(typeName);
+      return fieldName === '*' ? type !== undefined : isObjectType(type) && fieldName in type.getFields();
+    }),
+  );
+  const permissions = shield(shieldRuleTree({ ...federation, ...rules }), {
     fallbackRule: deny,
     fallbackError: () => insufficientPermissions('No access rule admits this field'),
     // Resolvers throw contract errors on purpose; shield must pass them through.

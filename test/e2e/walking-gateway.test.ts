@@ -31,10 +31,14 @@ describe('walking gateway, subgraphs in process, embedded PGlite', () => {
     const body = await jsonOf(response);
     expect(body.data.checks.database).toMatchObject({ status: 'up', kind: 'pglite' });
     expect(body.data.checks.redis).toEqual({ status: 'not_configured' });
-    expect(body.data.checks.subgraphs).toEqual({
+    expect(body.data.checks.subgraphs).toMatchObject({
       auth: { status: 'up', location: 'in-process' },
       keys: { status: 'up', location: 'in-process' },
+      modules: { status: 'up', location: 'in-process' },
+      'code-sandbox': { status: 'up', location: 'in-process' },
     });
+    expect(Object.keys(body.data.checks.subgraphs)).toHaveLength(33);
+    expect(body.data.modules['drone-system']).toMatchObject({ status: 'unconfigured', tier: 'enterprise', requests: 0 });
   });
 });
 

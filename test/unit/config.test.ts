@@ -8,7 +8,9 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite' });
     expect(config.redis).toEqual({ kind: 'memory' });
-    expect(config.subgraphs).toEqual({ auth: { kind: 'in-process' }, keys: { kind: 'in-process' } });
+    expect(Object.values(config.subgraphs)).toHaveLength(33);
+    expect(Object.values(config.subgraphs).every((location) => location.kind === 'in-process')).toBe(true);
+    expect(config.modules.upstreams).toEqual({});
     expect(config.http.port).toBe(4000);
     expect(config.jwt.keys.algorithm).toBe('HS256');
     expect(config.jwt.ttlSeconds).toBe(86_400);
@@ -44,6 +46,19 @@ describe('configuration', () => {
     expect((thrown as ConfigError).variable).toBe(variable);
     expect((thrown as ConfigError).message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
     expect((thrown as ConfigError).message.split('\n')).toHaveLength(1);
+  });
+
+  it('reads module upstreams with their own timeout and retries', () => {
+    const config = loadConfig({
+      MODULE_UPSTREAMS: 'code-sandbox=http://127.0.0.1:9001/api;timeout=500;retries=0, drone-system=https://drones.internal',
+      MODULE_TIMEOUT_MS: '2000',
+    });
+    expect(config.modules.upstreams).toEqual({
+      'code-sandbox': { url: 'http://127.0.0.1:9001/api', timeoutMs: 500, retries: 0 },
+      'drone-system': { url: 'https://drones.internal', timeoutMs: 2000, retries: 2 },
+    });
+    expect(() => loadConfig({ MODULE_UPSTREAMS: 'no-such-module=http://x' })).toThrow(/MODULE_UPSTREAMS/);
+    expect(() => loadConfig({ MODULE_UPSTREAMS: 'code-sandbox=ftp://x' })).toThrow(/MODULE_UPSTREAMS/);
   });
 
   it('places a subgraph at a URL when configured', () => {

@@ -3,7 +3,7 @@ import { buildSchema, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSupergraphSdl, SUPERGRAPH_PATH } from '../../schema/compose.ts';
 import { SUBGRAPH_NAMES } from '../../subgraphs/names.ts';
-import { SUBGRAPHS } from '../../subgraphs/registry.ts';
+import { subgraphDefinition } from '../../subgraphs/registry.ts';
 import { FEDERATION_RULES } from '../../subgraphs/shared/shield.ts';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 
@@ -15,7 +15,7 @@ describe('the supergraph', () => {
   it('gives every root field of every subgraph an explicit access rule', () => {
     const missing: string[] = [];
     for (const name of SUBGRAPH_NAMES) {
-      const definition = SUBGRAPHS[name];
+      const definition = subgraphDefinition(name);
       const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs }]);
       const rules = { ...FEDERATION_RULES, ...definition.access };
       for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
@@ -30,7 +30,7 @@ describe('the supergraph', () => {
   it('gives every object type a rule (wildcard or per field), so nothing is reachable by accident', () => {
     const missing: string[] = [];
     for (const name of SUBGRAPH_NAMES) {
-      const definition = SUBGRAPHS[name];
+      const definition = subgraphDefinition(name);
       const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs }]);
       const rules = { ...FEDERATION_RULES, ...definition.access };
       for (const type of Object.values(schema.getTypeMap())) {

@@ -1,0 +1,45 @@
+import { gql } from 'graphql-tag';
+
+export const modulesTypeDefs = gql`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+
+  scalar DateTime
+
+  enum Tier {
+    free
+    pro
+    enterprise
+    admin
+  }
+
+  "up: its health probe answered; down: it did not (or its circuit is open); unconfigured: no upstream URL."
+  enum ModuleStatus {
+    up
+    down
+    unconfigured
+  }
+
+  "One of the 30 platform modules, an upstream service reached through its own subgraph."
+  type Module @key(fields: "slug") {
+    slug: ID!
+    name: String!
+    category: String!
+    "The minimum tier that may call it."
+    tier: Tier!
+    "Its REST path on this gateway."
+    endpoint: String!
+    status: ModuleStatus!
+    lastCheckedAt: DateTime
+    "Latency of the last health probe."
+    latencyMs: Float
+    "Whether the caller's tier may call it."
+    accessible: Boolean!
+  }
+
+  type Query {
+    "The module catalog, optionally one category."
+    modules(category: String): [Module!]!
+    "One module; RESOURCE_NOT_FOUND for an unknown slug."
+    module(slug: ID!): Module!
+  }
+`;
