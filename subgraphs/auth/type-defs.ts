@@ -1,17 +1,12 @@
 import { gql } from 'graphql-tag';
+import { DATE_TIME_SDL, TIER_ENUM_SDL } from '../shared/common-sdl.ts';
 
 export const authTypeDefs = gql`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
 
-  scalar DateTime
+  ${DATE_TIME_SDL}
 
-  "Service tiers in ascending order of access (CONTRACT.md section 2)."
-  enum Tier {
-    free
-    pro
-    enterprise
-    admin
-  }
+  ${TIER_ENUM_SDL}
 
   type User @key(fields: "id") {
     id: ID!

@@ -1,16 +1,12 @@
 import { gql } from 'graphql-tag';
+import { DATE_TIME_SDL, TIER_ENUM_SDL } from '../shared/common-sdl.ts';
 
 export const keysTypeDefs = gql`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 
-  scalar DateTime
+  ${DATE_TIME_SDL}
 
-  enum Tier {
-    free
-    pro
-    enterprise
-    admin
-  }
+  ${TIER_ENUM_SDL}
 
   enum ApiKeyStatus {
     active
