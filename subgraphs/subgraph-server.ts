@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
 import type { AppConfig } from '../gateway/config.ts';
 import { graphqlRoute } from '../gateway/http/graphql-route.ts';
@@ -42,6 +43,8 @@ export async function startSubgraphServer(
     csrfPrevention: false,
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,
+    // Inline traces feed Apollo Studio, which this platform does not use; they cost every request.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: config.env !== 'production',
     formatError: (formatted, error) =>
       maskError(formatted, error, {

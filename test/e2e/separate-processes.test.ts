@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/start-gateway.ts';
 import { startTestGateway, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../support/gateway-harness.ts';
+import { registerAndLogin } from '../support/account-flows.ts';
 import { firstErrorCode, graphql, jsonOf } from '../support/graphql-client.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { freePort, startTsProcess, type StartedProcess } from '../support/processes.ts';
 import { walkingFlow } from './walking-flow.ts';
+import { startHealthyUpstream, type TestUpstream } from '../support/upstream-servers.ts';
 
 const redisUrl = process.env['REDIS_URL'];
 
@@ -14,17 +16,20 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
   const subgraphs: StartedProcess[] = [];
   let gateway: RunningGateway;
   const urls: Record<string, string> = {};
+  let upstream: TestUpstream;
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    upstream = await startHealthyUpstream();
     const env = {
+      MODULE_UPSTREAMS: `code-sandbox=${upstream.url}`,
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl ?? '',
       JWT_SECRET: TEST_JWT_SECRET,
       INTERNAL_TOKEN_SECRET: TEST_INTERNAL_SECRET,
       LOG_LEVEL: 'warn',
     };
-    for (const name of ['auth', 'keys']) {
+    for (const name of ['auth', 'keys', 'code-sandbox']) {
       const port = await freePort();
       subgraphs.push(await startTsProcess('subgraphs/serve.ts', [name, '--port', String(port)], env, /ready at/));
       urls[name] = `http://127.0.0.1:${port}/graphql`;
@@ -40,6 +45,16 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
     await gateway?.close();
     await Promise.all(subgraphs.map((subgraph) => subgraph.stop()));
     await database?.drop();
+    await upstream?.close();
+  });
+
+  it('reaches a module subgraph running alone, tier-gated there', async () => {
+    const { token } = await registerAndLogin(gateway.url, 'module-remote@example.test');
+    const executed = await graphql(gateway.url, 'mutation { codeSandbox { execute(code: "1", language: "js") } }', {}, { token });
+    expect(executed.errors).toBeUndefined();
+    expect(executed.data?.codeSandbox.execute).toMatchObject({ method: 'POST', path: '/execute', body: { code: '1', language: 'js' } });
+    const anonymous = await graphql(gateway.url, 'mutation { codeSandbox { execute(code: "1", language: "js") } }');
+    expect(firstErrorCode(anonymous)).toBe('AUTHENTICATION_REQUIRED');
   });
 
   it('runs the same flow with every subgraph over HTTP', async () => {
