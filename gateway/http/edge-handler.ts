@@ -13,7 +13,7 @@ import { clientAddress } from './client-address.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import type { healthChecks } from './health.ts';
 import type { RateLimitVerdict } from './rate-limit-step.ts';
-import { REQUEST_ID_HEADER, requestIdFor } from './request-id.ts';
+import { requestIdFor } from './request-id.ts';
 import { sendErrorEnvelope, sendGraphQLError, sendJson } from './respond.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 
@@ -136,5 +136,3 @@ export function edgeHandler(options: EdgeHandlerOptions) {
     }
   };
 }
-
-export { REQUEST_ID_HEADER };

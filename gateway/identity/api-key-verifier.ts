@@ -51,6 +51,8 @@ export function apiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVerifier {
   const touch = (keyId: string): void => {
     const now = Date.now();
     if ((lastUsedWrites.get(keyId) ?? 0) + lastUsedInterval > now) return;
+    // Forgetting a write time only costs one extra update, so a full map is simply emptied.
+    if (lastUsedWrites.size >= maxCached) lastUsedWrites.clear();
     lastUsedWrites.set(keyId, now);
     // Off the request path: a slow write must not slow the call that used the key.
     options.prisma.apiKey
