@@ -75,6 +75,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       authenticate: authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations }),
       rateLimit: rateLimitStep({ store: platform.rateLimitStore, resolver: platform.subgraphServices.rateLimits }),
       trustProxy: config.trustProxy,
+      cors: config.cors,
       tokens,
       accessTokens: platform.accessTokens,
       health: healthChecks({

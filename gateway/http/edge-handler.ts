@@ -10,6 +10,7 @@ import type { AccessTokens } from '../identity/access-tokens.ts';
 import { credentialsFrom, type Authenticator } from '../identity/authenticate.ts';
 import type { Logger } from '../logger.ts';
 import { clientAddress } from './client-address.ts';
+import { applyCors, type CorsOptions } from './cors.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import type { healthChecks } from './health.ts';
 import type { RateLimitVerdict } from './rate-limit-step.ts';
@@ -23,6 +24,7 @@ export interface EdgeHandlerOptions {
   /** Counts the request once for its principal; see rate-limit-step.ts. */
   readonly rateLimit: (principal: Principal | null, address: string) => Promise<RateLimitVerdict>;
   readonly trustProxy: boolean;
+  readonly cors: CorsOptions;
   readonly tokens: InternalTokens;
   readonly accessTokens: AccessTokens;
   readonly health: ReturnType<typeof healthChecks>;
@@ -104,6 +106,7 @@ export function edgeHandler(options: EdgeHandlerOptions) {
     const requestId = requestIdFor(request.headers);
     response.setHeader('X-Request-ID', requestId);
     applySecurityHeaders(request, response);
+    if (applyCors(request, response, options.cors)) return;
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
     const exchange: Exchange = { request, response, url, requestId, principal: null };
     response.on('finish', () => {
