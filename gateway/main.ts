@@ -1,19 +1,10 @@
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config-or-exit.ts';
 import { createLogger } from './logger.ts';
 import { startGateway } from './start-gateway.ts';
 
 /** `npm start`: the whole gateway, embedded defaults unless DATABASE_URL / REDIS_URL say otherwise. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit('gateway');
   const logger = createLogger(config.logLevel);
   let gateway;
   try {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../gateway/config.ts';
+import { loadConfigOrExit } from '../gateway/config-or-exit.ts';
 import { createLogger } from '../gateway/logger.ts';
 import { defaultSubgraphPort, isSubgraphName, SUBGRAPH_NAMES } from './names.ts';
 import { startSubgraphServer } from './subgraph-server.ts';
@@ -14,16 +14,7 @@ if (!name || !isSubgraphName(name)) {
   console.error(`Usage: npm run subgraph -- <name> [--port N]; name is one of: ${SUBGRAPH_NAMES.join(', ')}`);
   process.exit(1);
 }
-let config;
-try {
-  config = loadConfig(process.env, 'subgraph');
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit('subgraph');
 const logger = createLogger(config.logLevel).child({ subgraph: name });
 const port = values.port === undefined ? defaultSubgraphPort(name) : Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
