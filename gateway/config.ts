@@ -4,6 +4,7 @@ import { isSubgraphName, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/
 import type { DatabaseConfig } from '../prisma/database.ts';
 import { TIER_NAMES, type Tier } from '../schema/tiers.ts';
 import { findModule } from '../schema/modules.ts';
+import { isV1ServiceName, V1_SERVICE_NAMES, V1_SERVICES } from '../schema/v1-services.ts';
 import type { OutagePolicy } from './rate-limit/outage-policy.ts';
 
 /**
@@ -40,6 +41,7 @@ export interface AppConfig {
   readonly apiKeyCacheTtlMs: number;
   readonly rateLimits: RateLimitConfig;
   readonly modules: ModulesConfig;
+  readonly v1: V1Config;
   readonly operationLimits: OperationLimits;
   readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
@@ -68,11 +70,22 @@ export interface UpstreamSettings {
 }
 
 export interface ModulesConfig {
-  /** Only configured modules have an entry; the rest report `unconfigured`. */
+  /** Keyed by module slug or /v1 service name; only configured ones have an entry, the rest report `unconfigured`. */
   readonly upstreams: Readonly<Record<string, UpstreamSettings>>;
   /** Signs the principal header sent to upstreams (X-Gateway-Principal). */
   readonly signingSecret: Uint8Array;
   readonly probeIntervalMs: number;
+}
+
+/** The /v1 (AIVillage) services' own settings; their upstreams live in `modules.upstreams`. */
+export interface V1Config {
+  /** How upstreams reach this gateway back (training callbacks, upload downloads); null: the address it listens on. */
+  readonly publicUrl: string | null;
+  /** Derives each training job's callback secret; shared by the gateway and the agent-forge subgraph. */
+  readonly callbackSecret: Uint8Array;
+  /** True when TRAINING_CALLBACK_SECRET was not set: fine while this one process signs and checks. */
+  readonly callbackSecretGenerated: boolean;
+  readonly uploads: { readonly dir: string; readonly maxBytes: number; readonly linkTtlSeconds: number };
 }
 
 export type ProcessRole = 'gateway' | 'subgraph';
@@ -134,29 +147,35 @@ const tierLimits = z.string().transform((value, ctx) => {
   return tiers;
 });
 
+type UpstreamEntry = { url: string; timeoutMs?: number; retries?: number };
+
 /** `code-sandbox=http://10.0.0.7:8000;timeout=5000;retries=1,drone-system=http://…` */
-const moduleUpstreams = z.string().transform((value, ctx) => {
-  const upstreams: Record<string, { url: string; timeoutMs?: number; retries?: number }> = {};
-  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const [assignment, ...options] = entry.split(';');
-    const [slug, url] = (assignment ?? '').split(/=(.*)/s, 2);
-    const settings: { url: string; timeoutMs?: number; retries?: number } = { url: url ?? '' };
-    let valid = Boolean(slug && findModule(slug) && url && /^https?:\/\//.test(url) && URL.canParse(url));
-    for (const option of options) {
-      const [name, raw] = option.split('=', 2);
-      const number = Number(raw);
-      if (name === 'timeout' && Number.isInteger(number) && number > 0) settings.timeoutMs = number;
-      else if (name === 'retries' && Number.isInteger(number) && number >= 0) settings.retries = number;
-      else valid = false;
+const upstreamList = (isKnown: (name: string) => boolean, names: string) =>
+  z.string().transform((value, ctx) => {
+    const upstreams: Record<string, UpstreamEntry> = {};
+    for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [assignment, ...options] = entry.split(';');
+      const [name, url] = (assignment ?? '').split(/=(.*)/s, 2);
+      const settings: UpstreamEntry = { url: url ?? '' };
+      let valid = Boolean(name && isKnown(name) && url && /^https?:\/\//.test(url) && URL.canParse(url));
+      for (const option of options) {
+        const [optionName, raw] = option.split('=', 2);
+        const number = Number(raw);
+        if (optionName === 'timeout' && Number.isInteger(number) && number > 0) settings.timeoutMs = number;
+        else if (optionName === 'retries' && Number.isInteger(number) && number >= 0) settings.retries = number;
+        else valid = false;
+      }
+      if (!valid || !name) {
+        ctx.addIssue({ code: 'custom', message: `entry '${entry}' must be <${names}>=<http(s) url>[;timeout=<ms>][;retries=<n>]` });
+        return z.NEVER;
+      }
+      upstreams[name] = settings;
     }
-    if (!valid || !slug) {
-      ctx.addIssue({ code: 'custom', message: `entry '${entry}' must be <module slug>=<http(s) url>[;timeout=<ms>][;retries=<n>]` });
-      return z.NEVER;
-    }
-    upstreams[slug] = settings;
-  }
-  return upstreams;
-});
+    return upstreams;
+  });
+
+const moduleUpstreams = upstreamList((slug) => findModule(slug) !== undefined, 'module slug');
+const v1Upstreams = upstreamList(isV1ServiceName, `service among ${V1_SERVICE_NAMES.join(', ')}`);
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -182,6 +201,12 @@ const environmentSchema = z.object({
   API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   RATE_LIMITS: tierLimits.default({}),
   MODULE_UPSTREAMS: moduleUpstreams.default({}),
+  V1_UPSTREAMS: v1Upstreams.default({}),
+  PUBLIC_URL: z.string().url().refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL').optional(),
+  TRAINING_CALLBACK_SECRET: secret.optional(),
+  UPLOAD_DIR: z.string().min(1).default('.data/uploads'),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  UPLOAD_LINK_TTL_SECONDS: z.coerce.number().int().min(10).default(900),
   MODULE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   MODULE_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   MODULE_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
@@ -240,6 +265,11 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
   if (env.INTERNAL_TOKEN_SECRET === undefined && sharedSecretsRequired) {
     throw new ConfigError('INTERNAL_TOKEN_SECRET', 'is required in production and when subgraphs run as separate processes');
   }
+  // The edge and the agent-forge/knowledge subgraphs sign and check each other's callbacks, tickets and links.
+  const v1SubgraphRemote = V1_SERVICES.some((service) => service.callsBack && remote[service.name] !== undefined);
+  if (env.TRAINING_CALLBACK_SECRET === undefined && (env.NODE_ENV === 'production' || v1SubgraphRemote)) {
+    throw new ConfigError('TRAINING_CALLBACK_SECRET', 'is required in production and when the agent-forge or knowledge subgraph runs as a separate process');
+  }
   if (env.UPSTREAM_SIGNING_SECRET === undefined && env.NODE_ENV === 'production') {
     throw new ConfigError('UPSTREAM_SIGNING_SECRET', 'is required in production (upstreams verify the principal header with it)');
   }
@@ -269,13 +299,19 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     rateLimits: { tiers: env.RATE_LIMITS, outagePolicy: env.RATE_LIMIT_OUTAGE_POLICY },
     modules: {
       upstreams: Object.fromEntries(
-        Object.entries(env.MODULE_UPSTREAMS).map(([slug, settings]) => [
+        Object.entries({ ...env.MODULE_UPSTREAMS, ...env.V1_UPSTREAMS }).map(([slug, settings]) => [
           slug,
           { url: settings.url, timeoutMs: settings.timeoutMs ?? env.MODULE_TIMEOUT_MS, retries: settings.retries ?? env.MODULE_RETRIES },
         ]),
       ),
       signingSecret: env.UPSTREAM_SIGNING_SECRET ? new TextEncoder().encode(env.UPSTREAM_SIGNING_SECRET) : randomBytes(32),
       probeIntervalMs: env.MODULE_PROBE_INTERVAL_MS,
+    },
+    v1: {
+      publicUrl: env.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+      callbackSecret: env.TRAINING_CALLBACK_SECRET ? new TextEncoder().encode(env.TRAINING_CALLBACK_SECRET) : randomBytes(32),
+      callbackSecretGenerated: env.TRAINING_CALLBACK_SECRET === undefined,
+      uploads: { dir: env.UPLOAD_DIR, maxBytes: env.UPLOAD_MAX_BYTES, linkTtlSeconds: env.UPLOAD_LINK_TTL_SECONDS },
     },
     operationLimits: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES, maxTokens: env.GRAPHQL_MAX_TOKENS },
     trustProxy: env.TRUST_PROXY,

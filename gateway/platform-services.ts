@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { openDatabase, type Database } from '../prisma/database.ts';
 import { passwordHasher } from '../subgraphs/auth/passwords.ts';
 import type { SubgraphServices } from '../subgraphs/shared/services.ts';
-import type { AppConfig } from './config.ts';
+import { ConfigError, type AppConfig } from './config.ts';
 import type { EventBus } from './event-bus/event-bus.ts';
 import { memoryEventBus } from './event-bus/memory-event-bus.ts';
 import { redisEventBus } from './event-bus/redis-event-bus.ts';
@@ -26,6 +26,8 @@ export interface PlatformServices {
   /** Shared by the edge's request limits and the auth subgraph's login throttle. */
   readonly rateLimitStore: RateLimitStore;
   readonly subgraphServices: SubgraphServices;
+  /** Without PUBLIC_URL, upstreams are given this process's own address once it listens. */
+  announceListeningUrl(url: string): void;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,12 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
     const tokens = await accessTokens(config.jwt);
     const upstreams = moduleUpstreams(config.modules, logger);
     const moduleStatus = moduleStatusBoard({ upstreams, events, logger, intervalMs: config.modules.probeIntervalMs });
+    let listeningUrl: string | null = null;
+    const publicUrl = (): string => {
+      const url = config.v1.publicUrl ?? listeningUrl;
+      if (url === null) throw new ConfigError('PUBLIC_URL', 'is required where upstreams must call this process back and it does not listen for them');
+      return url;
+    };
     const subgraphServices: SubgraphServices = {
       prisma: database.prisma,
       events,
@@ -62,6 +70,7 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       rateLimits: rateLimitResolver({ tiers: config.rateLimits.tiers }),
       moduleUpstreams: upstreams,
       moduleStatus,
+      v1: { publicUrl, secret: config.v1.callbackSecret, uploadLinkTtlSeconds: config.v1.uploads.linkTtlSeconds },
     };
     return {
       database,
@@ -70,6 +79,9 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       accessTokens: tokens,
       rateLimitStore,
       subgraphServices,
+      announceListeningUrl(url) {
+        listeningUrl = url;
+      },
       async close() {
         moduleStatus.stop();
         await upstreams.close();

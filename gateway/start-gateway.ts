@@ -7,10 +7,13 @@ import { buildExecutableSubgraph } from '../subgraphs/shared/build-subgraph-sche
 import { internalTokens } from '../subgraphs/shared/internal-token.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
 import type { AppConfig } from './config.ts';
+import { operationExecutor } from './executor/execute-operation.ts';
 import { createSupergraphServer } from './executor/supergraph-server.ts';
 import { edgeHandler } from './http/edge-handler.ts';
 import { healthChecks } from './http/health.ts';
 import { rateLimitStep } from './http/rate-limit-step.ts';
+import { v1Routes } from './http/v1-routes.ts';
+import { uploadStore } from './uploads/upload-store.ts';
 import { apiKeyVerifier } from './identity/api-key-verifier.ts';
 import { authenticator } from './identity/authenticate.ts';
 import { tokenRevocations } from './identity/token-revocations.ts';
@@ -90,6 +93,13 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
       startedAt,
+      routes: v1Routes({
+        execute: operationExecutor(apollo),
+        uploads: await uploadStore(config.v1.uploads),
+        prisma,
+        secret: config.v1.callbackSecret,
+        bodyLimitBytes: config.http.bodyLimitBytes,
+      }),
     });
 
     const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => void handler(request, response));
@@ -109,6 +119,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const address = server.address() as AddressInfo;
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const url = `http://${host}:${address.port}`;
+    platform.announceListeningUrl(url);
     logger.info({ url, startupMs: Date.now() - startedAt, database: config.database.kind, redis: config.redis.kind }, 'gateway ready');
     return { server, url, close: closeAll };
   } catch (error) {

@@ -2,8 +2,8 @@ import type { Tier } from './tiers.ts';
 
 /**
  * The event catalog (CONTRACT.md section 6). Payloads never carry secrets: no
- * key material, no hashes, no tokens. Later issues add training, webhook and
- * usage events here.
+ * key material, no hashes, no tokens. Later issues add webhook and usage events
+ * here.
  */
 export interface EventPayloads {
   'api_key.created': { keyId: string; name: string; tier: Tier };
@@ -13,11 +13,25 @@ export interface EventPayloads {
   'user.tier_changed': { userId: string; tier: Tier };
   'token.revoked': { tokenId: string; expiresAt: number };
   'module.status_changed': { slug: string; status: 'up' | 'down' | 'unconfigured'; previous: 'up' | 'down' | 'unconfigured' };
+  'training.progress': TrainingEventPayload;
+  'training.completed': TrainingEventPayload;
+  'training.failed': TrainingEventPayload;
+}
+
+/** A training job's state after an upstream report (agent-forge subgraph). */
+export interface TrainingEventPayload {
+  jobId: string;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  /** 0 to 1. */
+  progress: number;
+  step: number | null;
+  message: string | null;
+  modelId: string | null;
 }
 
 export type EventType = keyof EventPayloads;
 
-export const EVENT_TYPES = ['api_key.created', 'api_key.revoked', 'api_key.updated', 'user.tier_changed', 'token.revoked', 'module.status_changed'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = ['api_key.created', 'api_key.revoked', 'api_key.updated', 'user.tier_changed', 'token.revoked', 'module.status_changed', 'training.progress', 'training.completed', 'training.failed'] as const satisfies readonly EventType[];
 
 export interface PlatformEvent<T extends EventType = EventType> {
   readonly id: string;

@@ -1,10 +1,11 @@
 import { MODULE_SLUGS } from '../schema/modules.ts';
+import { V1_SERVICE_NAMES } from '../schema/v1-services.ts';
 
-/** The platform's own subgraphs; one more per module of the catalog follows them. */
+/** The platform's own subgraphs; one more per module of the catalog, then one per /v1 service, follow them. */
 export const CORE_SUBGRAPHS = ['auth', 'keys', 'modules'] as const;
 
 /** Every subgraph the gateway composes, in a fixed order (it decides default ports). */
-export const SUBGRAPH_NAMES: readonly string[] = [...CORE_SUBGRAPHS, ...MODULE_SLUGS];
+export const SUBGRAPH_NAMES: readonly string[] = [...CORE_SUBGRAPHS, ...MODULE_SLUGS, ...V1_SERVICE_NAMES];
 export type SubgraphName = string;
 
 export function isSubgraphName(value: string): value is SubgraphName {

@@ -1,17 +1,23 @@
 import { MODULE_CATALOG } from '../schema/modules.ts';
+import { agentForgeSubgraph } from './agent-forge/index.ts';
 import { authSubgraph } from './auth/index.ts';
+import { knowledgeSubgraph } from './knowledge/index.ts';
 import { keysSubgraph } from './keys/index.ts';
 import { moduleSubgraph } from './module/module-subgraph.ts';
 import { modulesSubgraph } from './modules/index.ts';
+import { p2pFogSubgraph } from './p2p-fog/index.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from './names.ts';
 import type { SubgraphDefinition } from './shared/subgraph-definition.ts';
 
-/** Every subgraph definition, in SUBGRAPH_NAMES order: the core ones, then one per module from one factory. */
+/** Every subgraph definition, in SUBGRAPH_NAMES order: the core ones, one per module from one factory, then the /v1 services. */
 export const SUBGRAPH_DEFINITIONS: readonly SubgraphDefinition[] = [
   authSubgraph,
   keysSubgraph,
   modulesSubgraph,
   ...MODULE_CATALOG.map(moduleSubgraph),
+  agentForgeSubgraph,
+  p2pFogSubgraph,
+  knowledgeSubgraph,
 ];
 
 const BY_NAME = new Map(SUBGRAPH_DEFINITIONS.map((definition) => [definition.name, definition]));

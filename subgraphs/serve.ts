@@ -21,7 +21,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`Invalid --port '${values.port}'`);
   process.exit(1);
 }
-const running = await startSubgraphServer(name, config, logger, { host: values.host ?? '127.0.0.1', port });
+const running = await startSubgraphServer(name, config, logger, { host: values.host ?? '127.0.0.1', port }).catch((error: unknown) => {
+  console.error(`Subgraph ${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
 console.log(`Subgraph ${name} ready at ${running.url}`);
 const stop = () => void running.close().then(() => process.exit(0), () => process.exit(1));
 process.on('SIGINT', stop);

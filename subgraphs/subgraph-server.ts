@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
-import type { AppConfig } from '../gateway/config.ts';
+import { ConfigError, type AppConfig } from '../gateway/config.ts';
 import { graphqlRoute } from '../gateway/http/graphql-route.ts';
 import { requestIdFor } from '../gateway/http/request-id.ts';
 import { sendErrorEnvelope, sendGraphQLError, sendJson } from '../gateway/http/respond.ts';
 import { applySecurityHeaders } from '../gateway/http/security-headers.ts';
 import type { Logger } from '../gateway/logger.ts';
+import { V1_SERVICES } from '../schema/v1-services.ts';
 import { openPlatformServices } from '../gateway/platform-services.ts';
 import type { SubgraphName } from './names.ts';
 import { subgraphDefinition } from './registry.ts';
@@ -33,6 +34,10 @@ export async function startSubgraphServer(
   logger: Logger,
   listen: { host: string; port: number },
 ): Promise<RunningSubgraph> {
+  if (V1_SERVICES.some((service) => service.name === name && service.callsBack)) {
+    if (config.v1.publicUrl === null) throw new ConfigError('PUBLIC_URL', `is required when the ${name} subgraph runs alone: its upstream calls the gateway back there`);
+    if (config.v1.callbackSecretGenerated) throw new ConfigError('TRAINING_CALLBACK_SECRET', `is required when the ${name} subgraph runs alone: the gateway checks what it signs`);
+  }
   const platform = await openPlatformServices(config, logger);
   const tokens = internalTokens(config.internalToken);
   const schema = buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices);

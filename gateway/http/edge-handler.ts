@@ -15,7 +15,7 @@ import { graphqlRoute } from './graphql-route.ts';
 import type { healthChecks } from './health.ts';
 import type { RateLimitVerdict } from './rate-limit-step.ts';
 import { requestIdFor } from './request-id.ts';
-import { sendErrorEnvelope, sendGraphQLError, sendJson } from './respond.ts';
+import { sendErrorEnvelope, sendErrorFromGraphQL, sendGraphQLError, sendJson } from './respond.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 
 export interface EdgeHandlerOptions {
@@ -31,9 +31,11 @@ export interface EdgeHandlerOptions {
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
   readonly startedAt: number;
+  /** Routes beyond /graphql and health (the /v1 hand-offs, later the REST bridge), given the edge's steps. */
+  readonly routes?: (steps: EdgeSteps) => RouteTable;
 }
 
-interface Exchange {
+export interface Exchange {
   readonly request: IncomingMessage;
   readonly response: ServerResponse;
   readonly url: URL;
@@ -41,7 +43,15 @@ interface Exchange {
   principal: Principal | null;
 }
 
-type Route = (exchange: Exchange) => Promise<void>;
+export type Route = (exchange: Exchange) => Promise<void>;
+export type RouteTable = Readonly<Record<string, Partial<Record<string, Route>>>>;
+
+/** The pipeline's steps, for routes that execute operations on behalf of a caller. */
+export interface EdgeSteps {
+  /** Identity then rate limit; on refusal the answer is sent (as an envelope) and false returned. */
+  admit(exchange: Exchange): Promise<boolean>;
+  context(exchange: Exchange): EdgeContext;
+}
 
 /**
  * The edge pipeline: request id → security headers → route; identity is
@@ -51,22 +61,39 @@ type Route = (exchange: Exchange) => Promise<void>;
 export function edgeHandler(options: EdgeHandlerOptions) {
   const graphql = graphqlRoute({ server: options.server, bodyLimitBytes: options.bodyLimitBytes });
 
-  const graphqlEndpoint: Route = async (exchange) => {
+  /** Returns the refusal to send, or null when the caller may go on. */
+  const identifyAndCount = async (exchange: Exchange): Promise<GraphQLError | null> => {
     try {
       exchange.principal = await options.authenticate(credentialsFrom(exchange.request.headers, exchange.url));
     } catch (error) {
-      if (error instanceof GraphQLError) return sendGraphQLError(exchange.response, error);
+      if (error instanceof GraphQLError) return error;
       throw error;
     }
-    const address = clientAddress(exchange.request, options.trustProxy);
-    const verdict = await options.rateLimit(exchange.principal, address);
+    const verdict = await options.rateLimit(exchange.principal, clientAddress(exchange.request, options.trustProxy));
     for (const [name, value] of Object.entries(verdict.headers)) exchange.response.setHeader(name, value);
-    if (verdict.refusal) return sendGraphQLError(exchange.response, verdict.refusal);
-    const context = edgeContext(exchange.principal, exchange.requestId, address, options.tokens.sign);
-    await graphql(exchange.request, exchange.response, exchange.url, context);
+    return verdict.refusal ?? null;
+  };
+  const contextOf = (exchange: Exchange): EdgeContext =>
+    edgeContext(exchange.principal, exchange.requestId, clientAddress(exchange.request, options.trustProxy), options.tokens.sign);
+
+  const graphqlEndpoint: Route = async (exchange) => {
+    const refusal = await identifyAndCount(exchange);
+    if (refusal) return sendGraphQLError(exchange.response, refusal);
+    await graphql(exchange.request, exchange.response, exchange.url, contextOf(exchange));
   };
 
-  const routes: Readonly<Record<string, Partial<Record<string, Route>>>> = {
+  const steps: EdgeSteps = {
+    async admit(exchange) {
+      const refusal = await identifyAndCount(exchange);
+      if (!refusal) return true;
+      sendErrorFromGraphQL(exchange.response, exchange.requestId, refusal);
+      return false;
+    },
+    context: contextOf,
+  };
+
+  const routes: RouteTable = {
+    ...options.routes?.(steps),
     '/graphql': { GET: graphqlEndpoint, POST: graphqlEndpoint },
     '/health': {
       GET: async ({ response, requestId }) =>

@@ -6,6 +6,7 @@ import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
 import { INTERNAL_TOKEN_HEADER } from '../../subgraphs/shared/internal-token.ts';
 import type { SubgraphLocation } from '../config.ts';
 import { MODULE_CATALOG } from '../../schema/modules.ts';
+import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
 import type { ModuleUpstreams } from '../../subgraphs/module/module-upstreams.ts';
 import type { ModuleStatusBoard } from '../../subgraphs/modules/status-board.ts';
 
@@ -88,25 +89,21 @@ export function healthChecks(options: HealthOptions) {
       const subgraphs = Object.fromEntries(names.map((name, index) => [name, subgraphResults[index]]));
       // Module upstreams are reported, not required: an unconfigured or down module degrades only itself.
       const usage = options.moduleUpstreams.usage();
-      const modules = Object.fromEntries(
-        MODULE_CATALOG.map((entry) => {
-          const report = options.moduleStatus.report(entry.slug);
-          return [
-            entry.slug,
-            {
-              status: report.status,
-              tier: entry.tier,
-              last_checked_at: report.lastCheckedAt?.toISOString() ?? null,
-              latency_ms: report.latencyMs,
-              requests: usage[entry.slug]?.requests ?? 0,
-              failures: usage[entry.slug]?.failures ?? 0,
-            },
-          ];
-        }),
-      );
+      const upstreamReport = (name: string) => {
+        const report = options.moduleStatus.report(name);
+        return {
+          status: report.status,
+          last_checked_at: report.lastCheckedAt?.toISOString() ?? null,
+          latency_ms: report.latencyMs,
+          requests: usage[name]?.requests ?? 0,
+          failures: usage[name]?.failures ?? 0,
+        };
+      };
+      const modules = Object.fromEntries(MODULE_CATALOG.map((entry) => [entry.slug, { ...upstreamReport(entry.slug), tier: entry.tier }]));
+      const v1Services = Object.fromEntries(V1_SERVICE_NAMES.map((name) => [name, upstreamReport(name)]));
       const healthy =
         database.status === 'up' && redisResult.status !== 'down' && subgraphResults.every((result) => result?.status === 'up');
-      return { status: healthy ? ('healthy' as const) : ('degraded' as const), checks: { database, redis: redisResult, subgraphs }, modules };
+      return { status: healthy ? ('healthy' as const) : ('degraded' as const), checks: { database, redis: redisResult, subgraphs }, modules, v1_services: v1Services };
     },
   };
 }

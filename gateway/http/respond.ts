@@ -17,6 +17,17 @@ export function sendErrorEnvelope(response: ServerResponse, requestId: string, c
   sendJson(response, httpStatusOf(code), errorEnvelope(code, requestId, message));
 }
 
+/** A GraphQL error (from the pipeline or an operation) as the REST envelope; unknown errors say nothing. */
+export function sendErrorFromGraphQL(
+  response: ServerResponse,
+  requestId: string,
+  error: { message: string; extensions?: Record<string, unknown> | undefined },
+): void {
+  const code = contractCodeOf(error) ?? 'INTERNAL_ERROR';
+  setRetryAfter(response, error.extensions);
+  sendErrorEnvelope(response, requestId, code, code === 'INTERNAL_ERROR' ? undefined : error.message);
+}
+
 /** An error as a GraphQL response (for /graphql), its status from the same table. */
 export function sendGraphQLError(response: ServerResponse, error: GraphQLError): void {
   const code = contractCodeOf(error) ?? 'INTERNAL_ERROR';

@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { serviceUnavailable } from '../../schema/errors.ts';
 import { moduleFieldName, moduleTypePrefix, type ModuleDefinition, type TypedOperation } from '../../schema/modules.ts';
 import { allow, authenticated, type AccessRuleMap } from '../shared/access-rules.ts';
 import type { SubgraphContext } from '../shared/context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import type { SubgraphDefinition } from '../shared/subgraph-definition.ts';
-import type { UpstreamRequest, UpstreamResponse } from '../shared/upstream/index.ts';
+import { upstreamCaller } from '../shared/call-upstream.ts';
+import type { UpstreamResponse } from '../shared/upstream/index.ts';
 import { validInput } from '../shared/validate-input.ts';
 import { moduleTypeDefs } from './module-type-defs.ts';
-import { upstreamStatusError } from './upstream-errors.ts';
 
 const queryMap = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean()]))]))
@@ -21,8 +20,6 @@ const queryMap = z
 const readArgs = z.object({ path: z.string().min(1).max(2048), query: queryMap });
 const writeArgs = readArgs.extend({ method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']), body: z.unknown().optional() });
 
-type Call = Omit<UpstreamRequest, 'principal' | 'requestId'>;
-
 /** Builds one module's subgraph from its catalog entry: the same factory for all 30. */
 export function moduleSubgraph(entry: ModuleDefinition): SubgraphDefinition {
   const field = moduleFieldName(entry.slug);
@@ -30,18 +27,7 @@ export function moduleSubgraph(entry: ModuleDefinition): SubgraphDefinition {
   const gate = authenticated({ minTier: entry.tier, subject: `Module '${entry.slug}'` });
 
   const resolvers = (services: SubgraphServices): GraphQLResolverMap<SubgraphContext> => {
-    const call = async (request: Call, context: SubgraphContext): Promise<UpstreamResponse> => {
-      const client = services.moduleUpstreams.clientFor(entry.slug);
-      if (!client) throw serviceUnavailable(`Module '${entry.slug}' has no upstream configured`);
-      try {
-        const response = await client.request({ ...request, principal: context.principal, requestId: context.requestId });
-        services.moduleUpstreams.recordUse(entry.slug, response.status);
-        return response;
-      } catch (error) {
-        services.moduleUpstreams.recordUse(entry.slug, null);
-        throw error;
-      }
-    };
+    const upstream = upstreamCaller(services.moduleUpstreams, entry.slug, `Module '${entry.slug}'`);
     const asResponse = (response: UpstreamResponse) => ({
       status: response.status,
       headers: response.headers,
@@ -50,14 +36,12 @@ export function moduleSubgraph(entry: ModuleDefinition): SubgraphDefinition {
     });
     const typed = (operation: TypedOperation) => async (_parent: unknown, args: Record<string, unknown>, context: SubgraphContext) => {
       const defined = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined && value !== null));
-      const response = await call(
+      return upstream.json(
         operation.method === 'GET'
           ? { method: 'GET', path: operation.path, query: Object.fromEntries(Object.entries(defined).map(([k, v]) => [k, String(v)])) }
           : { method: operation.method, path: operation.path, body: defined },
         context,
       );
-      if (response.status >= 400) throw upstreamStatusError(entry.slug, response.status, response.body);
-      return response.body ?? null;
     };
     const typedOf = (kind: TypedOperation['operation']) =>
       Object.fromEntries(entry.operations.filter((operation) => operation.operation === kind).map((operation) => [operation.field, typed(operation)]));
@@ -68,7 +52,7 @@ export function moduleSubgraph(entry: ModuleDefinition): SubgraphDefinition {
       [`${prefix}Query`]: {
         request: async (_parent: unknown, args: unknown, context: SubgraphContext) => {
           const input = validInput(readArgs, args);
-          return asResponse(await call({ method: 'GET', path: input.path, ...(input.query ? { query: input.query } : {}) }, context));
+          return asResponse(await upstream.raw({ method: 'GET', path: input.path, ...(input.query ? { query: input.query } : {}) }, context));
         },
         ...typedOf('query'),
       },
@@ -76,7 +60,7 @@ export function moduleSubgraph(entry: ModuleDefinition): SubgraphDefinition {
         request: async (_parent: unknown, args: unknown, context: SubgraphContext) => {
           const input = validInput(writeArgs, args);
           return asResponse(
-            await call(
+            await upstream.raw(
               {
                 method: input.method,
                 path: input.path,

@@ -1,4 +1,5 @@
-import { MODULE_CATALOG } from '../../schema/modules.ts';
+import { MODULE_SLUGS } from '../../schema/modules.ts';
+import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
 import { platformEvent, type EventBus } from '../../gateway/event-bus/event-bus.ts';
 import type { Logger } from '../../gateway/logger.ts';
 import type { ModuleUpstreams } from '../module/module-upstreams.ts';
@@ -21,7 +22,7 @@ export interface ModuleStatusBoardOptions {
 }
 
 /**
- * Probes every configured module's upstream (`GET /health`) on an interval and
+ * Probes every configured module's and /v1 service's upstream (`GET /health`) on an interval and
  * keeps the last answer; a change of status is published as an event. Started by
  * the process that hosts the `modules` subgraph, so one process probes, not all.
  */
@@ -32,6 +33,8 @@ export interface ModuleStatusBoard {
   probeAll(): Promise<void>;
   stop(): void;
 }
+
+const PROBED: readonly string[] = [...MODULE_SLUGS, ...V1_SERVICE_NAMES];
 
 const UNCONFIGURED: ModuleStatusReport = { status: 'unconfigured', lastCheckedAt: null, latencyMs: null, error: null };
 const NOT_YET_PROBED: ModuleStatusReport = { status: 'down', lastCheckedAt: null, latencyMs: null, error: 'not probed yet' };
@@ -57,7 +60,7 @@ export function moduleStatusBoard(options: ModuleStatusBoardOptions): ModuleStat
   };
 
   const probeAll = (): Promise<void> =>
-    (round ??= Promise.all(MODULE_CATALOG.map((entry) => probe(entry.slug)))
+    (round ??= Promise.all(PROBED.map(probe))
       .then(() => undefined)
       .finally(() => {
         round = undefined;

@@ -14,3 +14,7 @@ export const TIER_ENUM_SDL = `
 export const DATE_TIME_SDL = `
   scalar DateTime
 `;
+
+export const JSON_SDL = `
+  scalar JSON
+`;

@@ -21,4 +21,15 @@ export interface SubgraphServices {
   readonly rateLimits: RateLimitResolver;
   readonly moduleUpstreams: ModuleUpstreams;
   readonly moduleStatus: ModuleStatusBoard;
+  /** The /v1 services' links back to this gateway and the secret that signs them. */
+  readonly v1: V1Links;
+}
+
+export interface V1Links {
+  /** Where upstreams reach the gateway: PUBLIC_URL, or the address this gateway listens on. */
+  readonly publicUrl: () => string;
+  /** TRAINING_CALLBACK_SECRET: job callback secrets, upload links and upload tickets derive from it. */
+  readonly secret: Uint8Array;
+  /** Lifetime of an upload download link handed to an upstream. */
+  readonly uploadLinkTtlSeconds: number;
 }

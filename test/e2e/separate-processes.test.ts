@@ -7,6 +7,7 @@ import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { freePort, startTsProcess, type StartedProcess } from '../support/processes.ts';
 import { walkingFlow } from './walking-flow.ts';
 import { startHealthyUpstream, type TestUpstream } from '../support/upstream-servers.ts';
+import { startAIVillageUpstream, type AIVillageUpstream } from '../support/aivillage-upstream.ts';
 
 const redisUrl = process.env['REDIS_URL'];
 
@@ -17,19 +18,26 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
   let gateway: RunningGateway;
   const urls: Record<string, string> = {};
   let upstream: TestUpstream;
+  let aivillage: AIVillageUpstream;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     upstream = await startHealthyUpstream();
+    aivillage = await startAIVillageUpstream();
+    const gatewayPort = await freePort();
     const env = {
       MODULE_UPSTREAMS: `code-sandbox=${upstream.url}`,
+      V1_UPSTREAMS: `agent-forge=${aivillage.url}`,
+      // agent-forge runs alone, so it must be told where upstreams reach the gateway.
+      PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
+      TRAINING_CALLBACK_SECRET: 'test-training-callback-secret-0123456789ab',
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl ?? '',
       JWT_SECRET: TEST_JWT_SECRET,
       INTERNAL_TOKEN_SECRET: TEST_INTERNAL_SECRET,
       LOG_LEVEL: 'warn',
     };
-    for (const name of ['auth', 'keys', 'code-sandbox']) {
+    for (const name of ['auth', 'keys', 'code-sandbox', 'agent-forge']) {
       const port = await freePort();
       subgraphs.push(await startTsProcess('subgraphs/serve.ts', [name, '--port', String(port)], env, /ready at/));
       urls[name] = `http://127.0.0.1:${port}/graphql`;
@@ -37,6 +45,8 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
     gateway = await startTestGateway({
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl ?? '',
+      PORT: String(gatewayPort),
+      TRAINING_CALLBACK_SECRET: env.TRAINING_CALLBACK_SECRET,
       SUBGRAPH_URLS: Object.entries(urls).map(([name, url]) => `${name}=${url}`).join(','),
     });
   }, 60_000);
@@ -46,6 +56,19 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
     await Promise.all(subgraphs.map((subgraph) => subgraph.stop()));
     await database?.drop();
     await upstream?.close();
+    await aivillage?.close();
+  });
+
+  it('completes a training job dispatched by agent-forge running alone, through the gateway callback', async () => {
+    const { token } = await registerAndLogin(gateway.url, 'trainer-remote@example.test');
+    const started = await graphql(gateway.url, 'mutation { startTraining(input: { phaseName: "cognate" }) { id status } }', {}, { token });
+    expect(started.errors).toBeUndefined();
+    const jobId = started.data?.startTraining.id as string;
+    expect(aivillage.dispatches.at(-1)?.callback.url).toBe(`${gateway.url}/v1/training/callback`);
+    const reported = await aivillage.report(jobId, { status: 'completed', progress: 1, model_id: 'm-1' });
+    expect(reported.status).toBe(200);
+    const job = await graphql(gateway.url, 'query($id: ID!) { trainingJob(id: $id) { status modelId owner { email } } }', { id: jobId }, { token });
+    expect(job.data?.trainingJob).toEqual({ status: 'completed', modelId: 'm-1', owner: { email: 'trainer-remote@example.test' } });
   });
 
   it('reaches a module subgraph running alone, tier-gated there', async () => {

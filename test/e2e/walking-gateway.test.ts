@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/start-gateway.ts';
 import { startTestGateway } from '../support/gateway-harness.ts';
+import { SUBGRAPH_NAMES } from '../../subgraphs/names.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { jsonOf } from '../support/graphql-client.ts';
 import { walkingFlow } from './walking-flow.ts';
@@ -37,7 +38,7 @@ describe('walking gateway, subgraphs in process, embedded PGlite', () => {
       modules: { status: 'up', location: 'in-process' },
       'code-sandbox': { status: 'up', location: 'in-process' },
     });
-    expect(Object.keys(body.data.checks.subgraphs)).toHaveLength(33);
+    expect(Object.keys(body.data.checks.subgraphs)).toHaveLength(SUBGRAPH_NAMES.length);
     expect(body.data.modules['drone-system']).toMatchObject({ status: 'unconfigured', tier: 'enterprise', requests: 0 });
   });
 });

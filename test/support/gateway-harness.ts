@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.ts';
@@ -21,6 +23,7 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
     // Every anonymous test call comes from 127.0.0.1 and counts at the free tier;
     // suites about limits set RATE_LIMITS themselves.
     RATE_LIMITS: 'free=1000/10000',
+    UPLOAD_DIR: join(tmpdir(), 'federation-gateway-test-uploads', String(process.pid)),
     ...env,
   });
 }

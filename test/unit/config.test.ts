@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../gateway/config.ts';
+import { SUBGRAPH_NAMES } from '../../subgraphs/names.ts';
 
 const secret = 'x'.repeat(32);
 
@@ -8,7 +9,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite' });
     expect(config.redis).toEqual({ kind: 'memory' });
-    expect(Object.values(config.subgraphs)).toHaveLength(33);
+    expect(Object.values(config.subgraphs)).toHaveLength(SUBGRAPH_NAMES.length);
     expect(Object.values(config.subgraphs).every((location) => location.kind === 'in-process')).toBe(true);
     expect(config.modules.upstreams).toEqual({});
     expect(config.http.port).toBe(4000);
@@ -70,5 +71,21 @@ describe('configuration', () => {
     });
     expect(config.subgraphs.keys).toEqual({ kind: 'remote', url: 'http://127.0.0.1:4102/graphql' });
     expect(config.subgraphs.auth).toEqual({ kind: 'in-process' });
+  });
+
+  it('reads the /v1 upstreams and requires the shared callback secret once agent-forge or knowledge runs apart', () => {
+    const config = loadConfig({ V1_UPSTREAMS: 'agent-forge=http://10.0.0.9:8000;timeout=30000,knowledge=http://10.0.0.9:8001', PUBLIC_URL: 'https://gw.example/' });
+    expect(config.modules.upstreams['agent-forge']).toEqual({ url: 'http://10.0.0.9:8000', timeoutMs: 30000, retries: 2 });
+    expect(config.modules.upstreams['knowledge']?.url).toBe('http://10.0.0.9:8001');
+    expect(config.v1.publicUrl).toBe('https://gw.example');
+    expect(() => loadConfig({ V1_UPSTREAMS: 'code-sandbox=http://x' })).toThrow(/V1_UPSTREAMS/);
+    const apart = {
+      SUBGRAPH_URLS: 'agent-forge=http://127.0.0.1:4134/graphql',
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test',
+      JWT_SECRET: secret,
+      INTERNAL_TOKEN_SECRET: secret,
+    };
+    expect(() => loadConfig(apart)).toThrow(/TRAINING_CALLBACK_SECRET/);
+    expect(loadConfig({ ...apart, TRAINING_CALLBACK_SECRET: secret }).v1.callbackSecretGenerated).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { upstreamStatusError } from '../../subgraphs/module/upstream-errors.ts';
+import { upstreamStatusError } from '../../subgraphs/shared/upstream-errors.ts';
 
 describe('upstream failures on typed module surfaces', () => {
   it.each([
@@ -12,12 +12,12 @@ describe('upstream failures on typed module surfaces', () => {
     [500, 'SERVICE_UNAVAILABLE'],
     [503, 'SERVICE_UNAVAILABLE'],
   ])('maps %i to %s and names the module', (status, code) => {
-    const error = upstreamStatusError('code-sandbox', status, { error: 'bad language' });
+    const error = upstreamStatusError("Module 'code-sandbox'", status, { error: 'bad language' });
     expect(error.extensions['code']).toBe(code);
     expect(error.message).toBe(`Module 'code-sandbox' answered ${status}: bad language`);
   });
 
   it('keeps long or structured upstream bodies out of the message', () => {
-    expect(upstreamStatusError('x', 500, { stack: 'a'.repeat(1000) }).message).toBe("Module 'x' answered 500");
+    expect(upstreamStatusError("Module 'x'", 500, { stack: 'a'.repeat(1000) }).message).toBe("Module 'x' answered 500");
   });
 });

@@ -22,8 +22,9 @@ function upstreamMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-export function upstreamStatusError(slug: string, status: number, body: unknown): GraphQLError {
+/** `subject` names the upstream in the message, e.g. "Module 'code-sandbox'" or "Service 'agent-forge'". */
+export function upstreamStatusError(subject: string, status: number, body: unknown): GraphQLError {
   const code = CODE_BY_STATUS.find(([matches]) => matches(status))?.[1] ?? 'SERVICE_UNAVAILABLE';
   const detail = upstreamMessage(body);
-  return contractError(code, `Module '${slug}' answered ${status}${detail ? `: ${detail}` : ''}`, { upstreamStatus: status });
+  return contractError(code, `${subject} answered ${status}${detail ? `: ${detail}` : ''}`, { upstreamStatus: status });
 }

@@ -1,0 +1,22 @@
+import { allow, authenticated, ownerOrAdmin, type AccessRuleMap } from '../shared/access-rules.ts';
+
+const jobOwner = (parent: unknown): string | undefined => (parent as { ownerId?: string }).ownerId;
+const userId = (parent: unknown): string | undefined => (parent as { id?: string }).id;
+
+export const agentForgeAccess: AccessRuleMap = {
+  'Query.models': authenticated({ scopes: ['read:models'] }),
+  'Query.trainingJob': authenticated({ scopes: ['read:models'] }),
+  'Query.trainingJobs': authenticated({ scopes: ['read:models'] }),
+  'Mutation.startTraining': authenticated({ scopes: ['write:models'] }),
+  'Mutation.chat': authenticated({ scopes: ['write:models'] }),
+  // The upstream is not a user: the per-job callback signature is its credential, checked by the resolver.
+  'Mutation.reportTrainingProgress': allow,
+  // Resolvers return only the caller's own jobs; references are checked here.
+  'TrainingJob.*': allow,
+  'TrainingJob.__resolveReference': ownerOrAdmin(jobOwner, ['read:models']),
+  'User.id': allow,
+  'User.trainingJobs': ownerOrAdmin(userId, ['read:models']),
+  'User.__resolveReference': ownerOrAdmin(userId),
+  'TrainedModel.*': allow,
+  'ChatReply.*': allow,
+};
