@@ -14,6 +14,11 @@ import { healthChecks } from './http/health.ts';
 import { rateLimitStep } from './http/rate-limit-step.ts';
 import { v1Routes } from './http/v1-routes.ts';
 import { uploadStore } from './uploads/upload-store.ts';
+import { bridgeRouter } from '../rest-bridge/bridge-router.ts';
+import { BRIDGE_ROUTES } from '../rest-bridge/route-table.ts';
+import { docsRoutes } from '../rest-bridge/docs/docs-routes.ts';
+import { EDGE_ROUTE_DOCS } from '../rest-bridge/docs/edge-route-docs.ts';
+import { GATEWAY_VERSION } from './version.ts';
 import { apiKeyVerifier } from './identity/api-key-verifier.ts';
 import { authenticator } from './identity/authenticate.ts';
 import { tokenRevocations } from './identity/token-revocations.ts';
@@ -73,6 +78,8 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     await apollo.start();
     closers.push(['apollo server', () => apollo.stop()]);
 
+    const execute = operationExecutor(apollo);
+    const uploads = await uploadStore(config.v1.uploads);
     const handler = edgeHandler({
       server: apollo,
       authenticate: authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations }),
@@ -93,12 +100,10 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
       startedAt,
-      routes: v1Routes({
-        execute: operationExecutor(apollo),
-        uploads: await uploadStore(config.v1.uploads),
-        prisma,
-        secret: config.v1.callbackSecret,
-        bodyLimitBytes: config.http.bodyLimitBytes,
+      routers: [bridgeRouter({ routes: BRIDGE_ROUTES, execute, bodyLimitBytes: config.http.bodyLimitBytes })],
+      routes: (steps) => ({
+        ...v1Routes({ execute, uploads, prisma, secret: config.v1.callbackSecret, bodyLimitBytes: config.http.bodyLimitBytes })(steps),
+        ...docsRoutes({ routes: BRIDGE_ROUTES, edgeRoutes: EDGE_ROUTE_DOCS, version: GATEWAY_VERSION }),
       }),
     });
 

@@ -31,8 +31,15 @@ export interface EdgeHandlerOptions {
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
   readonly startedAt: number;
-  /** Routes beyond /graphql and health (the /v1 hand-offs, later the REST bridge), given the edge's steps. */
+  /** Routes beyond /graphql and health (the /v1 hand-offs), given the edge's steps. */
   readonly routes?: (steps: EdgeSteps) => RouteTable;
+  /** Path patterns (the REST bridge), tried in order after the exact routes. */
+  readonly routers?: ReadonlyArray<(steps: EdgeSteps) => Router>;
+}
+
+/** Finds the methods a path answers, or undefined when it is not this router's. */
+export interface Router {
+  match(pathname: string): Partial<Record<string, Route>> | undefined;
 }
 
 export interface Exchange {
@@ -128,6 +135,15 @@ export function edgeHandler(options: EdgeHandlerOptions) {
     },
   };
 
+  const routers = (options.routers ?? []).map((router) => router(steps));
+  const matchRouters = (pathname: string): Partial<Record<string, Route>> | undefined => {
+    for (const router of routers) {
+      const methods = router.match(pathname);
+      if (methods) return methods;
+    }
+    return undefined;
+  };
+
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const started = performance.now();
     const requestId = requestIdFor(request.headers);
@@ -150,7 +166,7 @@ export function edgeHandler(options: EdgeHandlerOptions) {
       );
     });
     try {
-      const methods = routes[url.pathname];
+      const methods = routes[url.pathname] ?? matchRouters(url.pathname);
       if (!methods) return sendErrorEnvelope(response, requestId, 'RESOURCE_NOT_FOUND', `Route '${request.method} ${url.pathname}' not found`);
       const route = methods[request.method ?? 'GET'];
       if (!route) {

@@ -76,7 +76,7 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         }
         if (!(await passwords.verify(input.password, user.passwordHash))) throw unauthenticated('Invalid email or password');
         const issued = await accessTokens.issue({ userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
-        return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, expiresAt: issued.expiresAt, user };
+        return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, expiresAt: issued.expiresAt, user, account: user };
       },
 
       logout: async (_root, _args, context) => {

@@ -16,7 +16,7 @@ export const authTypeDefs = gql`
     createdAt: DateTime!
   }
 
-  "The account just registered; its owner is not signed in yet."
+  "An account as its owner sees it on registering or signing in, before holding a token."
   type NewAccount {
     id: ID!
     email: String!
@@ -32,6 +32,8 @@ export const authTypeDefs = gql`
     expiresIn: Int!
     expiresAt: DateTime!
     user: User!
+    "The account just signed in to, readable in this response although the call carried no token."
+    account: NewAccount!
   }
 
   "What the presented credential proves."

@@ -9,7 +9,7 @@ import type { Principal } from '../shared/principal.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import { validInput } from '../shared/validate-input.ts';
-import { displayPrefix, generateApiKey, hashApiKey } from './api-key-format.ts';
+import { displayPrefix, generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format.ts';
 import { checkKeyLimits, grantFor, keyStatus } from './key-policy.ts';
 import type { Tier } from '../../schema/tiers.ts';
 
@@ -25,6 +25,8 @@ const createInput = z.object({
 });
 
 const keyId = z.object({ id: z.string().uuid('must be an API key id') });
+/** Legacy clients (DELETE /api-keys/{api_key}) name the key by its value. */
+const keyRef = z.object({ id: z.string().refine((value) => z.string().uuid().safeParse(value).success || looksLikeApiKey(value), 'must be an API key id or the key itself') });
 const limitsInput = keyId.extend({
   limitPerMinute: z.number().int().min(1).nullish(),
   limitPerHour: z.number().int().min(1).nullish(),
@@ -91,8 +93,15 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
       createApiKey: (_root, args: { input: unknown }, context) =>
         issueKey(requirePrincipal(context), validInput(createInput, args.input), null),
 
-      revokeApiKey: async (_root, args: unknown, context) =>
-        revoke(await ownKey(requirePrincipal(context), validInput(keyId, args).id)),
+      revokeApiKey: async (_root, args: unknown, context) => {
+        const { id } = validInput(keyRef, args);
+        const principal = requirePrincipal(context);
+        if (!looksLikeApiKey(id)) return revoke(await ownKey(principal, id));
+        const key = await prisma.apiKey.findUnique({ where: { hash: hashApiKey(id) } });
+        // Never echo a key value back, not even in an error.
+        if (!key || (key.ownerId !== principal.userId && principal.tier !== 'admin')) throw notFound('API key not found');
+        return revoke(key);
+      },
 
       rotateApiKey: async (_root, args: unknown, context) => {
         const principal = requirePrincipal(context);

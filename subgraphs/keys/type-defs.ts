@@ -64,6 +64,7 @@ export const keysTypeDefs = gql`
 
   type Mutation {
     createApiKey(input: CreateApiKeyInput!): CreatedApiKey!
+    "Revokes a key named by its id, or by the key itself (legacy DELETE /api-keys/{api_key})."
     revokeApiKey(id: ID!): ApiKey!
     "Issues a new key with the same settings and revokes the old one."
     rotateApiKey(id: ID!): CreatedApiKey!

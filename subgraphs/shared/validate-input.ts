@@ -7,6 +7,11 @@ export function validInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.') || undefined;
-  const message = field ? `Invalid '${field}': ${issue?.message ?? 'invalid value'}` : (issue?.message ?? 'Invalid input');
+  const missing = issue?.code === 'invalid_type' && /received undefined$/.test(issue.message);
+  const message = field
+    ? missing
+      ? `Missing required field '${field}'`
+      : `Invalid '${field}': ${issue?.message ?? 'invalid value'}`
+    : (issue?.message ?? 'Invalid input');
   throw validationError(message, field);
 }

@@ -1,0 +1,69 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { ServerResponse } from 'node:http';
+import type { RouteTable } from '../../gateway/http/edge-handler.ts';
+import { sendJson } from '../../gateway/http/respond.ts';
+import type { BridgeRoute } from '../bridge-route.ts';
+import { DOCS_CSP, REDOC_INIT, REDOC_LOGO_SVG, REDOC_PAGE, SWAGGER_INIT, SWAGGER_PAGE } from './docs-pages.ts';
+import type { EdgeRouteDoc } from './openapi-document.ts';
+import { openApiDocument } from './openapi-document.ts';
+
+const require = createRequire(import.meta.url);
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+
+function sendText(response: ServerResponse, type: string, body: string): void {
+  response.statusCode = 200;
+  response.setHeader('Content-Type', `${type}; charset=utf-8`);
+  response.setHeader('Content-Security-Policy', DOCS_CSP);
+  response.end(body);
+}
+
+/** Serves a file of an npm package: the viewers come from node_modules, never a CDN. */
+function packageFile(path: string, type: string) {
+  return async ({ response }: { response: ServerResponse }) => {
+    response.statusCode = 200;
+    response.setHeader('Content-Type', type);
+    response.setHeader('Cache-Control', 'public, max-age=86400');
+    await new Promise<void>((resolve, reject) => {
+      const stream = createReadStream(path);
+      stream.on('error', reject);
+      stream.on('end', resolve);
+      stream.pipe(response);
+    });
+  };
+}
+
+/** `/api/openapi.json`, Swagger UI at `/api/docs`, ReDoc at `/api/redoc` (CONTRACT.md section 5). */
+export function docsRoutes(options: { routes: readonly BridgeRoute[]; edgeRoutes: readonly EdgeRouteDoc[]; version: string }): RouteTable {
+  const document = JSON.stringify(openApiDocument(options));
+  const swagger = packageDir('swagger-ui-dist');
+  const redoc = packageDir('redoc');
+  const js = 'application/javascript; charset=utf-8';
+  // ReDoc's sidebar hard-codes its logo from cdn.redoc.ly; the bundle is served pointing at a local one.
+  const redocBundle = readFileSync(join(redoc, 'bundles', 'redoc.standalone.js'), 'utf8').replaceAll(
+    'https://cdn.redoc.ly/redoc/logo-mini.svg',
+    '/api/redoc/assets/logo-mini.svg',
+  );
+  return {
+    '/api/openapi.json': {
+      GET: async ({ response }) => {
+        response.setHeader('Cache-Control', 'no-cache');
+        sendJson(response, 200, JSON.parse(document));
+      },
+    },
+    '/api/docs': { GET: async ({ response }) => sendText(response, 'text/html', SWAGGER_PAGE) },
+    '/api/docs/assets/swagger-ui.css': { GET: packageFile(join(swagger, 'swagger-ui.css'), 'text/css; charset=utf-8') },
+    '/api/docs/assets/swagger-ui-bundle.js': { GET: packageFile(join(swagger, 'swagger-ui-bundle.js'), js) },
+    '/api/docs/assets/swagger-init.js': { GET: async ({ response }) => sendText(response, 'application/javascript', SWAGGER_INIT) },
+    '/api/redoc': { GET: async ({ response }) => sendText(response, 'text/html', REDOC_PAGE) },
+    '/api/redoc/assets/redoc.standalone.js': {
+      GET: async ({ response }) => {
+        response.setHeader('Cache-Control', 'public, max-age=86400');
+        sendText(response, 'application/javascript', redocBundle);
+      },
+    },
+    '/api/redoc/assets/logo-mini.svg': { GET: async ({ response }) => sendText(response, 'image/svg+xml', REDOC_LOGO_SVG) },
+    '/api/redoc/assets/redoc-init.js': { GET: async ({ response }) => sendText(response, 'application/javascript', REDOC_INIT) },
+  };
+}

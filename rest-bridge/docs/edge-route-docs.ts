@@ -1,0 +1,44 @@
+import type { EdgeRouteDoc } from './openapi-document.ts';
+
+/** The edge's own routes, which are not GraphQL operations but belong in the same document. */
+export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
+  { method: 'GET', path: '/health', tag: 'health', auth: 'none', summary: 'Liveness', successStatus: 200 },
+  { method: 'GET', path: '/health/detailed', tag: 'health', auth: 'none', summary: 'Database, Redis, subgraphs, modules and /v1 upstreams', successStatus: 200 },
+  { method: 'GET', path: '/health/redis', tag: 'health', auth: 'none', summary: 'Redis reachability', successStatus: 200 },
+  {
+    method: 'POST',
+    path: '/v1/upload',
+    tag: 'v1',
+    auth: 'required',
+    summary: 'Upload a file (multipart field "file"); the knowledge service gets a signed link to it',
+    requestBody: {
+      mediaType: 'multipart/form-data',
+      schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+    },
+    successStatus: 201,
+  },
+  {
+    method: 'POST',
+    path: '/v1/training/callback',
+    tag: 'v1',
+    auth: 'signature',
+    summary: "The training upstream's progress report, signed with the job's callback secret (X-Callback-Timestamp, X-Callback-Signature)",
+    requestBody: {
+      mediaType: 'application/json',
+      schema: {
+        type: 'object',
+        required: ['job_id', 'status', 'progress'],
+        properties: {
+          job_id: { type: 'string', format: 'uuid' },
+          status: { enum: ['running', 'completed', 'failed'] },
+          progress: { type: 'number', minimum: 0, maximum: 1 },
+          step: { type: 'integer' },
+          message: { type: 'string' },
+          model_id: { type: 'string' },
+          error: { type: 'string' },
+        },
+      },
+    },
+    successStatus: 200,
+  },
+];

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { ERROR_CODES } from '../../schema/error-codes.ts';
+import type { BridgeRoute } from '../bridge-route.ts';
+import { compilePath } from '../path-pattern.ts';
+
+/** Routes the edge serves itself (not GraphQL operations), documented alongside the bridge's. */
+export interface EdgeRouteDoc {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly auth: 'none' | 'required' | 'signature';
+  /** Request body media type and schema, when there is one. */
+  readonly requestBody?: { readonly mediaType: string; readonly schema: Record<string, unknown> };
+  readonly successStatus: number;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+};
+
+const ERROR_ENVELOPE: JsonSchema = {
+  type: 'object',
+  required: ['success', 'error', 'error_code', 'timestamp', 'request_id'],
+  properties: {
+    success: { const: false },
+    error: { type: 'string' },
+    error_code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+    message: { type: 'string' },
+    timestamp: { type: 'string' },
+    request_id: { type: 'string' },
+  },
+};
+
+export const successEnvelopeSchema = (data: JsonSchema): JsonSchema => ({
+  type: 'object',
+  required: ['success', 'data', 'timestamp', 'request_id'],
+  properties: { success: { const: true }, data, message: { type: 'string' }, timestamp: { type: 'string' }, request_id: { type: 'string' } },
+});
+
+/** `{path...}` is not an OpenAPI template; it is documented as one parameter holding the rest of the path. */
+const openApiPath = (path: string) => path.replace(/\{(\w+)\.\.\.\}/g, '{$1}');
+
+const errorResponses = Object.fromEntries(
+  Object.entries(ERROR_CODES).map(([code, { status }]) => [status, { description: code, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } }]),
+);
+
+function security(auth: EdgeRouteDoc['auth'] | BridgeRoute['auth']) {
+  return auth === 'required' ? [{ bearerAuth: [] }, { apiKeyAuth: [] }] : [];
+}
+
+function bridgeOperation(route: BridgeRoute) {
+  const params = compilePath(route.path).names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const queryShape = route.query ? (jsonSchemaOf(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] }) : undefined;
+  const query = Object.entries(queryShape?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: queryShape?.required?.includes(name) ?? false, schema }));
+  return {
+    summary: route.summary,
+    tags: [route.tag],
+    operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    security: security(route.auth),
+    parameters: [...params, ...query],
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body, 'input') } } } } : {}),
+    responses: {
+      [route.successStatus]: { description: 'Success', content: { 'application/json': { schema: successEnvelopeSchema(jsonSchemaOf(route.response, 'output')) } } },
+      ...errorResponses,
+    },
+  };
+}
+
+function edgeOperation(route: EdgeRouteDoc) {
+  return {
+    summary: route.summary,
+    tags: [route.tag],
+    operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    security: security(route.auth),
+    ...(route.requestBody ? { requestBody: { required: true, content: { [route.requestBody.mediaType]: { schema: route.requestBody.schema } } } } : {}),
+    responses: { [route.successStatus]: { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } }, ...errorResponses },
+  };
+}
+
+/** OpenAPI 3.1 for every legacy route, generated from the route table: nothing is written by hand twice. */
+export function openApiDocument(options: { routes: readonly BridgeRoute[]; edgeRoutes: readonly EdgeRouteDoc[]; version: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of options.routes) (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = bridgeOperation(route);
+  for (const route of options.edgeRoutes) (paths[route.path] ??= {})[route.method.toLowerCase()] = edgeOperation(route);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Federation gateway: legacy REST routes',
+      version: options.version,
+      description: 'Each route runs a GraphQL operation on the federated graph at /graphql, with the same identity, limits and errors.',
+    },
+    servers: [{ url: '/' }],
+    tags: [...new Set([...options.routes.map((route) => route.tag), ...options.edgeRoutes.map((route) => route.tag)])].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+      schemas: { ErrorEnvelope: ERROR_ENVELOPE },
+    },
+  };
+}

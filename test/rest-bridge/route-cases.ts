@@ -1,0 +1,197 @@
+import type { BridgeContext } from './bridge-context.ts';
+
+/**
+ * One valid and one bad request for every route of the bridge, keyed
+ * `METHOD path` as in the route table. The contract suite fails for a route
+ * without a case here.
+ */
+export interface RouteCase {
+  readonly valid: (context: BridgeContext) => Promise<Response>;
+  /** The success status when it is not the route's own (a module's upstream decides). */
+  readonly validStatus?: number;
+  readonly bad: (context: BridgeContext) => Promise<Response>;
+  readonly badStatus: number;
+  readonly badCode: string;
+  /** Part of the error text, when the contract fixes it. */
+  readonly badError?: string;
+}
+
+let counter = 0;
+const unique = (prefix: string) => `${prefix}-${process.pid}-${(counter += 1)}`;
+
+const newKey = async (context: BridgeContext): Promise<{ api_key: string; key_id: string }> => {
+  const response = await context.call('POST', '/api-keys/create', { token: context.pro.token, body: { name: unique('key') } });
+  return ((await response.json()) as { data: { api_key: string; key_id: string } }).data;
+};
+
+const startJob = async (context: BridgeContext): Promise<string> => {
+  const response = await context.call('POST', '/v1/models/train', { token: context.free.token, body: { phase_name: 'cognate' } });
+  return ((await response.json()) as { data: { job_id: string } }).data.job_id;
+};
+
+const moduleCase = (method: string): RouteCase => ({
+  valid: (context) =>
+    context.call(method, '/modules/code-sandbox/projects/42?lang=py', {
+      token: context.free.token,
+      ...(method === 'GET' || method === 'DELETE' ? {} : { body: { name: 'demo' } }),
+    }),
+  validStatus: 200,
+  bad: (context) => context.call(method, '/modules/drone-system/missions', { token: context.free.token, ...(method === 'GET' || method === 'DELETE' ? {} : { body: {} }) }),
+  badStatus: 403,
+  badCode: 'INSUFFICIENT_PERMISSIONS',
+  badError: "Module 'drone-system' requires 'enterprise' tier. Your tier: 'free'",
+});
+
+export const ROUTE_CASES: Readonly<Record<string, RouteCase>> = {
+  'POST /auth/register': {
+    valid: (context) => context.call('POST', '/auth/register', { body: { email: `${unique('new')}@bridge.test`, password: 'correct horse battery' } }),
+    bad: (context) => context.call('POST', '/auth/register', { body: { email: 'no-password@bridge.test' } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: "Missing required field 'password'",
+  },
+  'POST /auth/login': {
+    valid: (context) => context.call('POST', '/auth/login', { body: { email: 'free@bridge.test', password: 'correct horse battery' } }),
+    bad: (context) => context.call('POST', '/auth/login', { rawBody: '{"email": ', headers: { 'content-type': 'application/json' } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: 'Malformed JSON in request body',
+  },
+  'POST /auth/verify': {
+    valid: (context) => context.call('POST', '/auth/verify', { token: context.free.token }),
+    bad: (context) => context.call('POST', '/auth/verify', { token: 'not-a-token' }),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'POST /auth/logout': {
+    valid: async (context) => {
+      const login = await context.call('POST', '/auth/login', { body: { email: 'free@bridge.test', password: 'correct horse battery' } });
+      const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
+      return context.call('POST', '/auth/logout', { token });
+    },
+    bad: (context) => context.call('POST', '/auth/logout'),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'POST /api-keys/create': {
+    valid: (context) => context.call('POST', '/api-keys/create', { token: context.free.token, body: { name: unique('key'), expires_days: 30 } }),
+    bad: (context) => context.call('POST', '/api-keys/create', { token: context.free.token, body: { name: 'x', tier: 'enterprise' } }),
+    badStatus: 403,
+    badCode: 'INSUFFICIENT_PERMISSIONS',
+  },
+  'GET /api-keys/list': {
+    valid: (context) => context.call('GET', '/api-keys/list', { token: context.pro.token }),
+    bad: (context) => context.call('GET', '/api-keys/list'),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'DELETE /api-keys/{api_key}': {
+    valid: async (context) => context.call('DELETE', `/api-keys/${(await newKey(context)).api_key}`, { token: context.pro.token }),
+    bad: async (context) => context.call('DELETE', `/api-keys/${(await newKey(context)).api_key}`, { token: context.free.token }),
+    badStatus: 404,
+    badCode: 'RESOURCE_NOT_FOUND',
+    badError: 'API key not found',
+  },
+  'POST /api/v1/api-keys': {
+    valid: (context) => context.call('POST', '/api/v1/api-keys', { token: context.pro.token, body: { name: unique('ubp'), limit_per_minute: 10 } }),
+    bad: (context) => context.call('POST', '/api/v1/api-keys', { token: context.pro.token, body: { name: 'x', limit_per_minute: 'ten' } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: "'limit_per_minute'",
+  },
+  'GET /api/v1/api-keys': {
+    valid: (context) => context.call('GET', '/api/v1/api-keys?page=1&per_page=2', { token: context.pro.token }),
+    bad: (context) => context.call('GET', '/api/v1/api-keys?per_page=1000', { token: context.pro.token }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: "'per_page'",
+  },
+  'GET /api/v1/api-keys/{id}': {
+    valid: async (context) => context.call('GET', `/api/v1/api-keys/${(await newKey(context)).key_id}`, { token: context.pro.token }),
+    bad: async (context) => context.call('GET', `/api/v1/api-keys/${(await newKey(context)).key_id}`, { token: context.free.token }),
+    badStatus: 404,
+    badCode: 'RESOURCE_NOT_FOUND',
+  },
+  'PUT /api/v1/api-keys/{id}': {
+    valid: async (context) => context.call('PUT', `/api/v1/api-keys/${(await newKey(context)).key_id}`, { token: context.pro.token, body: { limit_per_minute: 5 } }),
+    bad: async (context) =>
+      context.call('PUT', `/api/v1/api-keys/${(await newKey(context)).key_id}`, { token: context.pro.token, body: { limit_per_minute: 5 }, headers: { 'content-type': 'text/plain' } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: "Expected Content-Type 'application/json'",
+  },
+  'DELETE /api/v1/api-keys/{id}': {
+    valid: async (context) => context.call('DELETE', `/api/v1/api-keys/${(await newKey(context)).key_id}`, { token: context.pro.token }),
+    bad: (context) => context.call('DELETE', '/api/v1/api-keys/not-a-key', { token: context.pro.token }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+  },
+  'GET /modules': {
+    valid: (context) => context.call('GET', '/modules', { token: context.free.token }),
+    bad: (context) => context.call('GET', '/modules'),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'GET /modules/{module_name}/{path...}': {
+    ...moduleCase('GET'),
+    bad: (context) => context.call('GET', '/modules/no-such-module/x', { token: context.free.token }),
+    badStatus: 404,
+    badCode: 'RESOURCE_NOT_FOUND',
+    badError: "Module 'no-such-module' not found",
+  },
+  'POST /modules/{module_name}/{path...}': moduleCase('POST'),
+  'PUT /modules/{module_name}/{path...}': moduleCase('PUT'),
+  'PATCH /modules/{module_name}/{path...}': moduleCase('PATCH'),
+  'DELETE /modules/{module_name}/{path...}': moduleCase('DELETE'),
+  'POST /v1/models/train': {
+    valid: (context) => context.call('POST', '/v1/models/train', { token: context.free.token, body: { phase_name: 'cognate', real_training: true, max_steps: 2000, batch_size: 2 } }),
+    bad: (context) => context.call('POST', '/v1/models/train', { token: context.free.token, body: { phase_name: 'cognate', max_steps: -1 } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: "'maxSteps'",
+  },
+  'GET /v1/models/train/{job_id}': {
+    valid: async (context) => context.call('GET', `/v1/models/train/${await startJob(context)}`, { token: context.free.token }),
+    bad: async (context) => context.call('GET', `/v1/models/train/${await startJob(context)}`, { token: context.pro.token }),
+    badStatus: 404,
+    badCode: 'RESOURCE_NOT_FOUND',
+  },
+  'GET /v1/models': {
+    valid: (context) => context.call('GET', '/v1/models', { token: context.free.token }),
+    bad: (context) => context.call('GET', '/v1/models'),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'POST /v1/chat': {
+    valid: (context) => context.call('POST', '/v1/chat', { token: context.free.token, body: { model_id: 'cognate-model-123', message: 'Hello', conversation_id: 'conv-456' } }),
+    bad: (context) => context.call('POST', '/v1/chat', { token: context.free.token, body: { model_id: 'cognate-model-123' } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: "Missing required field 'message'",
+  },
+  'GET /v1/p2p/status': {
+    valid: (context) => context.call('GET', '/v1/p2p/status', { token: context.free.token }),
+    bad: (context) => context.call('GET', '/v1/p2p/status'),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'GET /v1/fog/nodes': {
+    valid: (context) => context.call('GET', '/v1/fog/nodes', { token: context.free.token }),
+    bad: (context) => context.call('GET', '/v1/fog/nodes', { headers: { 'x-api-key': '100x_invalid' } }),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'GET /v1/tokens': {
+    valid: (context) => context.call('GET', '/v1/tokens', { token: context.free.token }),
+    bad: (context) => context.call('GET', '/v1/tokens'),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'POST /v1/query': {
+    valid: (context) => context.call('POST', '/v1/query', { token: context.free.token, body: { query: 'fog', mode: 'hybrid' } }),
+    bad: (context) => context.call('POST', '/v1/query', { token: context.free.token, body: { query: '' } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: "'query'",
+  },
+};
