@@ -16,6 +16,7 @@ import { redisRateLimitStore } from './rate-limit/redis-store.ts';
 import { resilientStore } from './rate-limit/resilient-store.ts';
 import type { RateLimitStore } from './rate-limit/store.ts';
 import { loginThrottle } from '../subgraphs/auth/login-throttle.ts';
+import { targetGuard } from '../subgraphs/webhooks/delivery/target-guard.ts';
 
 /** The clients one process owns, opened once at start and closed in reverse order. */
 export interface PlatformServices {
@@ -62,6 +63,7 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       rateLimits: rateLimitResolver({ tiers: config.rateLimits.tiers }),
       moduleUpstreams: upstreams,
       moduleStatus,
+      webhookTargets: targetGuard(config.webhooks.allowPrivateTargets),
     };
     return {
       database,

@@ -16,6 +16,7 @@ import { authenticator } from './identity/authenticate.ts';
 import { tokenRevocations } from './identity/token-revocations.ts';
 import type { Logger } from './logger.ts';
 import { openPlatformServices } from './platform-services.ts';
+import { startWebhookDelivery } from '../subgraphs/webhooks/delivery/start-delivery.ts';
 
 export interface RunningGateway {
   readonly server: Server;
@@ -91,6 +92,11 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       bodyLimitBytes: config.http.bodyLimitBytes,
       startedAt,
     });
+
+    if (config.webhooks.workerEnabled) {
+      const delivery = startWebhookDelivery(config.webhooks, platform.subgraphServices, logger);
+      closers.push(['webhook delivery', () => delivery.stop()]);
+    }
 
     const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => void handler(request, response));
     await new Promise<void>((resolve, reject) => {

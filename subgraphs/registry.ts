@@ -3,6 +3,7 @@ import { authSubgraph } from './auth/index.ts';
 import { keysSubgraph } from './keys/index.ts';
 import { moduleSubgraph } from './module/module-subgraph.ts';
 import { modulesSubgraph } from './modules/index.ts';
+import { webhooksSubgraph } from './webhooks/index.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from './names.ts';
 import type { SubgraphDefinition } from './shared/subgraph-definition.ts';
 
@@ -11,6 +12,7 @@ export const SUBGRAPH_DEFINITIONS: readonly SubgraphDefinition[] = [
   authSubgraph,
   keysSubgraph,
   modulesSubgraph,
+  webhooksSubgraph,
   ...MODULE_CATALOG.map(moduleSubgraph),
 ];
 

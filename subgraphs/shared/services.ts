@@ -7,6 +7,7 @@ import type { ModuleUpstreams } from '../module/module-upstreams.ts';
 import type { ModuleStatusBoard } from '../modules/status-board.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
+import type { TargetGuard } from '../webhooks/delivery/target-guard.ts';
 
 /** The clients a subgraph is handed; none of them is a module-level singleton. */
 export interface SubgraphServices {
@@ -21,4 +22,6 @@ export interface SubgraphServices {
   readonly rateLimits: RateLimitResolver;
   readonly moduleUpstreams: ModuleUpstreams;
   readonly moduleStatus: ModuleStatusBoard;
+  /** Refuses webhook URLs on addresses configuration does not allow (SSRF). */
+  readonly webhookTargets: TargetGuard;
 }

@@ -37,7 +37,7 @@ describe('walking gateway, subgraphs in process, embedded PGlite', () => {
       modules: { status: 'up', location: 'in-process' },
       'code-sandbox': { status: 'up', location: 'in-process' },
     });
-    expect(Object.keys(body.data.checks.subgraphs)).toHaveLength(33);
+    expect(Object.keys(body.data.checks.subgraphs)).toHaveLength(34);
     expect(body.data.modules['drone-system']).toMatchObject({ status: 'unconfigured', tier: 'enterprise', requests: 0 });
   });
 });

@@ -8,7 +8,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite' });
     expect(config.redis).toEqual({ kind: 'memory' });
-    expect(Object.values(config.subgraphs)).toHaveLength(33);
+    expect(Object.values(config.subgraphs)).toHaveLength(34);
     expect(Object.values(config.subgraphs).every((location) => location.kind === 'in-process')).toBe(true);
     expect(config.modules.upstreams).toEqual({});
     expect(config.http.port).toBe(4000);
