@@ -56,7 +56,8 @@ describe.runIf(postgresAvailable)('webhook durability on real Postgres (gateway 
   });
 
   it('loses nothing when a gateway is killed with SIGKILL mid-storm; repeats share their webhook-id', async () => {
-    receiver = await startWebhookReceiver(() => ({ status: 200, delayMs: 50 }));
+    // 10 in flight answered after 100 ms: about 100 deliveries/s, so the storm lasts seconds.
+    receiver = await startWebhookReceiver(() => ({ status: 200, delayMs: 100 }));
     // A short timeout keeps the claim lease (timeout + 5 s) short, so the restart picks up the orphans soon.
     const env = { ...WORKER_ENV, DATABASE_URL: testDatabase.url, WEBHOOK_TIMEOUT_MS: '1000' };
     const first = await startGatewayProcess(env);
@@ -65,9 +66,9 @@ describe.runIf(postgresAvailable)('webhook durability on real Postgres (gateway 
     const endpoint = await createEndpoint(first.url, { token: owner.token }, { url: receiver.url, eventTypes: ['webhook.test'] });
 
     const queued = await storm(database, owner.userId, endpoint.id, 400);
-    await receiver.waitFor(100);
-    await first.process.stop('SIGKILL');
+    await receiver.waitFor(50);
     const atKill = receiver.received.length;
+    await first.process.stop('SIGKILL');
     expect(atKill).toBeLessThan(400);
 
     const second = await startGatewayProcess(env);
