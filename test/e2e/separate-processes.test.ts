@@ -7,6 +7,8 @@ import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { freePort, startTsProcess, type StartedProcess } from '../support/processes.ts';
 import { walkingFlow } from './walking-flow.ts';
 import { startHealthyUpstream, type TestUpstream } from '../support/upstream-servers.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
+import { Webhook } from 'standardwebhooks';
 
 const redisUrl = process.env['REDIS_URL'];
 
@@ -17,11 +19,15 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
   let gateway: RunningGateway;
   const urls: Record<string, string> = {};
   let upstream: TestUpstream;
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     upstream = await startHealthyUpstream();
+    receiver = await startWebhookReceiver();
+    const webhooks = { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'loopback', WEBHOOK_POLL_INTERVAL_MS: '50' };
     const env = {
+      ...webhooks,
       MODULE_UPSTREAMS: `code-sandbox=${upstream.url}`,
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl ?? '',
@@ -29,12 +35,13 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
       INTERNAL_TOKEN_SECRET: TEST_INTERNAL_SECRET,
       LOG_LEVEL: 'warn',
     };
-    for (const name of ['auth', 'keys', 'code-sandbox']) {
+    for (const name of ['auth', 'keys', 'code-sandbox', 'webhooks']) {
       const port = await freePort();
       subgraphs.push(await startTsProcess('subgraphs/serve.ts', [name, '--port', String(port)], env, /ready at/));
       urls[name] = `http://127.0.0.1:${port}/graphql`;
     }
     gateway = await startTestGateway({
+      ...webhooks,
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl ?? '',
       SUBGRAPH_URLS: Object.entries(urls).map(([name, url]) => `${name}=${url}`).join(','),
@@ -46,6 +53,28 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
     await Promise.all(subgraphs.map((subgraph) => subgraph.stop()));
     await database?.drop();
     await upstream?.close();
+    await receiver?.close();
+  });
+
+  it("delivers a webhook saved through the webhooks subgraph running alone, from the gateway's worker", async () => {
+    const { token } = await registerAndLogin(gateway.url, 'hooks-remote@example.test');
+    const created = await graphql(
+      gateway.url,
+      'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { id } } }',
+      { input: { url: receiver.url, eventTypes: ['api_key.created'] } },
+      { token },
+    );
+    expect(created.errors).toBeUndefined();
+    const { secret } = created.data!.createWebhookEndpoint;
+    const key = await graphql(gateway.url, 'mutation { createApiKey(input: { name: "remote" }) { key { id } } }', {}, { token });
+    expect(key.errors).toBeUndefined();
+    const [request] = await receiver.waitFor(1);
+    const verified = new Webhook(secret).verify(request!.body, {
+      'webhook-id': String(request!.headers['webhook-id']),
+      'webhook-timestamp': String(request!.headers['webhook-timestamp']),
+      'webhook-signature': String(request!.headers['webhook-signature']),
+    });
+    expect(verified).toMatchObject({ type: 'api_key.created', data: { keyId: key.data!.createApiKey.key.id } });
   });
 
   it('reaches a module subgraph running alone, tier-gated there', async () => {
