@@ -50,15 +50,16 @@ export const EVENT_TYPES = [
 ] as const satisfies readonly EventType[];
 
 /**
- * The events an endpoint may subscribe to. Delivery attempts are left out so a
- * failing endpoint cannot feed itself, and token revocations concern the edge only.
+ * The events an endpoint may subscribe to: those written to the webhook outbox.
+ * Delivery attempts are left out so a failing endpoint cannot feed itself; token
+ * revocations concern the edge only; module status changes are seen by every
+ * probing replica at once and have no single writer for the outbox yet.
  */
 export const WEBHOOK_EVENT_TYPES = [
   'api_key.created',
   'api_key.revoked',
   'api_key.updated',
   'user.tier_changed',
-  'module.status_changed',
   'webhook.test',
   'webhook.endpoint_disabled',
 ] as const satisfies readonly EventType[];
