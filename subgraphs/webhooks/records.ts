@@ -34,5 +34,3 @@ export function webhookRecords(prisma: PrismaClient) {
     },
   };
 }
-
-export type WebhookRecords = ReturnType<typeof webhookRecords>;

@@ -28,8 +28,6 @@ export interface DeliveryWorkerOptions {
 export interface DeliveryWorker {
   /** Idempotent. */
   start(): void;
-  /** Looks for due deliveries now instead of at the next poll. */
-  wake(): void;
   /** Stops claiming and waits for the attempts in flight to be recorded. */
   stop(): Promise<void>;
 }
@@ -142,9 +140,6 @@ export function deliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
       if (running) return;
       running = true;
       loop = run();
-    },
-    wake() {
-      wakeUp?.();
     },
     async stop() {
       running = false;

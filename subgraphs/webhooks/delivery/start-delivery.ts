@@ -24,7 +24,6 @@ export function startWebhookDelivery(config: WebhooksConfig, services: Pick<Subg
   worker.start();
   return {
     start: () => worker.start(),
-    wake: () => worker.wake(),
     async stop() {
       await worker.stop();
       await sender.close();
