@@ -6,6 +6,9 @@ import { TIER_NAMES, type Tier } from '../schema/tiers.ts';
 import { findModule } from '../schema/modules.ts';
 import { isV1ServiceName, V1_SERVICE_NAMES, V1_SERVICES } from '../schema/v1-services.ts';
 import type { OutagePolicy } from './rate-limit/outage-policy.ts';
+import { parseDuration } from '../subgraphs/webhooks/delivery/durations.ts';
+import { DEFAULT_RETRY_SCHEDULE_MS } from '../subgraphs/webhooks/delivery/retry-schedule.ts';
+import { TARGET_CATEGORY_NAMES, type TargetCategory } from '../subgraphs/webhooks/delivery/target-guard.ts';
 
 /**
  * The one configuration root. Read from the environment once, validated, frozen;
@@ -43,6 +46,7 @@ export interface AppConfig {
   readonly modules: ModulesConfig;
   readonly v1: V1Config;
   readonly operationLimits: OperationLimits;
+  readonly webhooks: WebhooksConfig;
   readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
@@ -86,6 +90,22 @@ export interface V1Config {
   /** True when TRAINING_CALLBACK_SECRET was not set: fine while this one process signs and checks. */
   readonly callbackSecretGenerated: boolean;
   readonly uploads: { readonly dir: string; readonly maxBytes: number; readonly linkTtlSeconds: number };
+}
+
+export interface WebhooksConfig {
+  /** Whether this gateway process runs a delivery worker (replicas share the queue). */
+  readonly workerEnabled: boolean;
+  readonly pollIntervalMs: number;
+  /** Attempts in flight at once per process. */
+  readonly concurrency: number;
+  /** Delay before each attempt, the first one included; its length is the number of attempts. */
+  readonly retrySchedule: readonly number[];
+  /** One attempt, connection to response. */
+  readonly timeoutMs: number;
+  /** An endpoint whose failures have lasted this long when a delivery runs out of attempts is disabled. */
+  readonly disableAfterMs: number;
+  /** Address categories a webhook may target; none by default (SSRF guard). */
+  readonly allowPrivateTargets: readonly TargetCategory[];
 }
 
 export type ProcessRole = 'gateway' | 'subgraph';
@@ -177,6 +197,38 @@ const upstreamList = (isKnown: (name: string) => boolean, names: string) =>
 const moduleUpstreams = upstreamList((slug) => findModule(slug) !== undefined, 'module slug');
 const v1Upstreams = upstreamList(isV1ServiceName, `service among ${V1_SERVICE_NAMES.join(', ')}`);
 
+const duration = z.string().transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `'${value}' must be a duration like 500ms, 5s, 5m, 2h or 1d` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** `0,5s,5m,30m,2h`: the delay before each attempt. */
+const retrySchedule = z.string().transform((value, ctx) => {
+  const delays = value.split(',').map((entry) => parseDuration(entry));
+  if (delays.length === 0 || delays.some((delay) => delay === null)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of durations like 0,5s,5m,30m,2h' });
+    return z.NEVER;
+  }
+  return delays as number[];
+});
+
+/** `loopback,private,link-local`, `all` or `none`. */
+const targetCategories = z.string().transform((value, ctx) => {
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (entries.length === 1 && entries[0] === 'none') return [];
+  if (entries.length === 1 && entries[0] === 'all') return [...TARGET_CATEGORY_NAMES];
+  const unknown = entries.find((entry) => !(TARGET_CATEGORY_NAMES as string[]).includes(entry));
+  if (unknown !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `'${unknown}' is not one of ${TARGET_CATEGORY_NAMES.join(', ')} (or all, none)` });
+    return z.NEVER;
+  }
+  return entries as TargetCategory[];
+});
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -216,6 +268,13 @@ const environmentSchema = z.object({
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
   TRUST_PROXY: boolean.default(false),
+  WEBHOOK_WORKER_ENABLED: boolean.default(true),
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(50),
+  WEBHOOK_RETRY_SCHEDULE: retrySchedule.default([...DEFAULT_RETRY_SCHEDULE_MS]),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  WEBHOOK_DISABLE_AFTER: duration.default(5 * 86_400_000),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: targetCategories.default([]),
   CORS_ORIGINS: z
     .string()
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
@@ -314,6 +373,15 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       uploads: { dir: env.UPLOAD_DIR, maxBytes: env.UPLOAD_MAX_BYTES, linkTtlSeconds: env.UPLOAD_LINK_TTL_SECONDS },
     },
     operationLimits: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES, maxTokens: env.GRAPHQL_MAX_TOKENS },
+    webhooks: {
+      workerEnabled: env.WEBHOOK_WORKER_ENABLED,
+      pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
+      concurrency: env.WEBHOOK_CONCURRENCY,
+      retrySchedule: env.WEBHOOK_RETRY_SCHEDULE,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      disableAfterMs: env.WEBHOOK_DISABLE_AFTER,
+      allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    },
     trustProxy: env.TRUST_PROXY,
     cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development' },
     logLevel: env.LOG_LEVEL,

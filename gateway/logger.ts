@@ -12,6 +12,11 @@ const REDACTED = [
   '*.accessToken',
   'apiKey',
   '*.apiKey',
+  // Webhook signing secrets (whsec_…) and the rows that hold them.
+  'secret',
+  '*.secret',
+  'previousSecret',
+  '*.previousSecret',
   'authorization',
   '*.authorization',
   'headers.authorization',

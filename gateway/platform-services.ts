@@ -16,6 +16,7 @@ import { redisRateLimitStore } from './rate-limit/redis-store.ts';
 import { resilientStore } from './rate-limit/resilient-store.ts';
 import type { RateLimitStore } from './rate-limit/store.ts';
 import { loginThrottle } from '../subgraphs/auth/login-throttle.ts';
+import { targetGuard } from '../subgraphs/webhooks/delivery/target-guard.ts';
 
 /** The clients one process owns, opened once at start and closed in reverse order. */
 export interface PlatformServices {
@@ -71,6 +72,7 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       moduleUpstreams: upstreams,
       moduleStatus,
       v1: { publicUrl, secret: config.v1.callbackSecret, uploadLinkTtlSeconds: config.v1.uploads.linkTtlSeconds },
+      webhookTargets: targetGuard(config.webhooks.allowPrivateTargets),
     };
     return {
       database,

@@ -24,6 +24,7 @@ import { authenticator } from './identity/authenticate.ts';
 import { tokenRevocations } from './identity/token-revocations.ts';
 import type { Logger } from './logger.ts';
 import { openPlatformServices } from './platform-services.ts';
+import { startWebhookDelivery } from '../subgraphs/webhooks/delivery/start-delivery.ts';
 
 export interface RunningGateway {
   readonly server: Server;
@@ -106,6 +107,11 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
         ...docsRoutes({ routes: BRIDGE_ROUTES, edgeRoutes: EDGE_ROUTE_DOCS, version: GATEWAY_VERSION }),
       }),
     });
+
+    if (config.webhooks.workerEnabled) {
+      const delivery = startWebhookDelivery(config.webhooks, platform.subgraphServices, logger);
+      closers.push(['webhook delivery', () => delivery.stop()]);
+    }
 
     const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => void handler(request, response));
     await new Promise<void>((resolve, reject) => {

@@ -2,8 +2,7 @@ import type { Tier } from './tiers.ts';
 
 /**
  * The event catalog (CONTRACT.md section 6). Payloads never carry secrets: no
- * key material, no hashes, no tokens. Later issues add webhook and usage events
- * here.
+ * key material, no hashes, no tokens. Later issues add usage events here.
  */
 export interface EventPayloads {
   'api_key.created': { keyId: string; name: string; tier: Tier };
@@ -16,6 +15,12 @@ export interface EventPayloads {
   'training.progress': TrainingEventPayload;
   'training.completed': TrainingEventPayload;
   'training.failed': TrainingEventPayload;
+  /** Sent on request to one endpoint, to check the receiver. */
+  'webhook.test': { endpointId: string; message: string };
+  /** One HTTP attempt of a webhook delivery finished (feeds the `webhookDelivery` subscription). */
+  'webhook.delivery_attempted': WebhookAttemptPayload;
+  /** An endpoint stopped receiving: it answered 410 Gone, or failed for too long. */
+  'webhook.endpoint_disabled': { endpointId: string; url: string; reason: string };
 }
 
 /** A training job's state after an upstream report (agent-forge subgraph). */
@@ -29,9 +34,58 @@ export interface TrainingEventPayload {
   modelId: string | null;
 }
 
+export interface WebhookAttemptPayload {
+  deliveryId: string;
+  endpointId: string;
+  /** The `webhook-id` header: the message's id, the same on every retry. */
+  webhookId: string;
+  eventType: string;
+  attemptNumber: number;
+  /** `succeeded`; `retrying` (another attempt is scheduled); `failed` (no more attempts). */
+  outcome: 'succeeded' | 'retrying' | 'failed';
+  responseStatus: number | null;
+  durationMs: number;
+  error: string | null;
+  nextAttemptAt: string | null;
+}
+
 export type EventType = keyof EventPayloads;
 
-export const EVENT_TYPES = ['api_key.created', 'api_key.revoked', 'api_key.updated', 'user.tier_changed', 'token.revoked', 'module.status_changed', 'training.progress', 'training.completed', 'training.failed'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = [
+  'api_key.created',
+  'api_key.revoked',
+  'api_key.updated',
+  'user.tier_changed',
+  'token.revoked',
+  'module.status_changed',
+  'training.progress',
+  'training.completed',
+  'training.failed',
+  'webhook.test',
+  'webhook.delivery_attempted',
+  'webhook.endpoint_disabled',
+] as const satisfies readonly EventType[];
+
+/**
+ * The events an endpoint may subscribe to: those written to the webhook outbox.
+ * Delivery attempts are left out so a failing endpoint cannot feed itself; token
+ * revocations concern the edge only; module status changes are seen by every
+ * probing replica at once and have no single writer for the outbox yet.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'api_key.created',
+  'api_key.revoked',
+  'api_key.updated',
+  'user.tier_changed',
+  'webhook.test',
+  'webhook.endpoint_disabled',
+] as const satisfies readonly EventType[];
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export function isWebhookEventType(value: string): value is WebhookEventType {
+  return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
+}
 
 export interface PlatformEvent<T extends EventType = EventType> {
   readonly id: string;

@@ -6,6 +6,7 @@ import { keysSubgraph } from './keys/index.ts';
 import { moduleSubgraph } from './module/module-subgraph.ts';
 import { modulesSubgraph } from './modules/index.ts';
 import { p2pFogSubgraph } from './p2p-fog/index.ts';
+import { webhooksSubgraph } from './webhooks/index.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from './names.ts';
 import type { SubgraphDefinition } from './shared/subgraph-definition.ts';
 
@@ -14,6 +15,7 @@ export const SUBGRAPH_DEFINITIONS: readonly SubgraphDefinition[] = [
   authSubgraph,
   keysSubgraph,
   modulesSubgraph,
+  webhooksSubgraph,
   ...MODULE_CATALOG.map(moduleSubgraph),
   agentForgeSubgraph,
   p2pFogSubgraph,

@@ -9,6 +9,7 @@ import type { SubgraphServices } from '../shared/services.ts';
 import { validInput } from '../shared/validate-input.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import { asScopes } from '../shared/scopes.ts';
+import { recordWebhookEvent } from '../webhooks/outbox.ts';
 
 const email = z.string().trim().toLowerCase().email('must be a valid email address').max(254);
 const credentials = z.object({ email, password: z.string().min(1, 'is required').max(1024) });
@@ -98,8 +99,14 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         const input = validInput(z.object({ userId: z.string().uuid('must be a user id'), tier: z.enum(TIER_NAMES) }), args);
         const existing = await findUser(input.userId);
         if (!existing) throw notFound(`User '${input.userId}' not found`);
-        const user = await prisma.user.update({ where: { id: input.userId }, data: { tier: input.tier } });
-        await events.publish(platformEvent('user.tier_changed', user.id, { userId: user.id, tier: user.tier }));
+        const event = platformEvent('user.tier_changed', existing.id, { userId: existing.id, tier: input.tier });
+        // The change and its webhook deliveries commit together (the outbox); the bus hears of it after.
+        const user = await prisma.$transaction(async (tx) => {
+          const updated = await tx.user.update({ where: { id: input.userId }, data: { tier: input.tier } });
+          await recordWebhookEvent(tx, event);
+          return updated;
+        });
+        await events.publish(event);
         return user;
       },
     },

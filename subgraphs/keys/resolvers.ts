@@ -9,6 +9,7 @@ import type { Principal } from '../shared/principal.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import { validInput } from '../shared/validate-input.ts';
+import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import { displayPrefix, generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format.ts';
 import { checkKeyLimits, grantFor, keyStatus } from './key-policy.ts';
 import type { Tier } from '../../schema/tiers.ts';
@@ -53,29 +54,40 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
     const grant = grantFor(input, { ownerTier: owner.tier, callerTier: principal.tier, callerScopes: principal.scopes });
     checkKeyLimits({ perMinute: input.limitPerMinute ?? null, perHour: input.limitPerHour ?? null }, principal.tier, tierLimits(grant.tier));
     const apiKey = generateApiKey();
-    const key = await prisma.apiKey.create({
-      data: {
-        ownerId: owner.id,
-        name: input.name,
-        displayPrefix: displayPrefix(apiKey),
-        hash: hashApiKey(apiKey),
-        tier: grant.tier,
-        scopes: grant.scopes,
-        limitPerMinute: input.limitPerMinute ?? null,
-        limitPerHour: input.limitPerHour ?? null,
-        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
-        rotatedFromId,
-      },
+    // The key and its webhook deliveries commit together (the outbox); the bus hears of it after.
+    const { key, event } = await prisma.$transaction(async (tx) => {
+      const created = await tx.apiKey.create({
+        data: {
+          ownerId: owner.id,
+          name: input.name,
+          displayPrefix: displayPrefix(apiKey),
+          hash: hashApiKey(apiKey),
+          tier: grant.tier,
+          scopes: grant.scopes,
+          limitPerMinute: input.limitPerMinute ?? null,
+          limitPerHour: input.limitPerHour ?? null,
+          expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
+          rotatedFromId,
+        },
+      });
+      const createdEvent = platformEvent('api_key.created', owner.id, { keyId: created.id, name: created.name, tier: created.tier });
+      await recordWebhookEvent(tx, createdEvent);
+      return { key: created, event: createdEvent };
     });
-    await events.publish(platformEvent('api_key.created', owner.id, { keyId: key.id, name: key.name, tier: key.tier }));
+    await events.publish(event);
     return { apiKey, key };
   };
 
   const revoke = async (key: ApiKey): Promise<ApiKey> => {
     if (key.revokedAt) return key;
-    const revoked = await prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    const event = platformEvent('api_key.revoked', key.ownerId, { keyId: key.id });
+    const revoked = await prisma.$transaction(async (tx) => {
+      const updated = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+      await recordWebhookEvent(tx, event);
+      return updated;
+    });
     // Edge caches drop the key on this event, on every replica.
-    await events.publish(platformEvent('api_key.revoked', key.ownerId, { keyId: key.id }));
+    await events.publish(event);
     return revoked;
   };
 
@@ -130,11 +142,16 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         const key = await ownKey(principal, input.id);
         const limits = { perMinute: input.limitPerMinute ?? null, perHour: input.limitPerHour ?? null };
         checkKeyLimits(limits, principal.tier, tierLimits(key.tier));
-        const updated = await prisma.apiKey.update({
-          where: { id: key.id },
-          data: { limitPerMinute: limits.perMinute, limitPerHour: limits.perHour },
+        const event = platformEvent('api_key.updated', key.ownerId, { keyId: key.id });
+        const updated = await prisma.$transaction(async (tx) => {
+          const changed = await tx.apiKey.update({
+            where: { id: key.id },
+            data: { limitPerMinute: limits.perMinute, limitPerHour: limits.perHour },
+          });
+          await recordWebhookEvent(tx, event);
+          return changed;
         });
-        await events.publish(platformEvent('api_key.updated', key.ownerId, { keyId: key.id }));
+        await events.publish(event);
         return updated;
       },
     },

@@ -7,6 +7,7 @@ import type { ModuleUpstreams } from '../module/module-upstreams.ts';
 import type { ModuleStatusBoard } from '../modules/status-board.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
+import type { TargetGuard } from '../webhooks/delivery/target-guard.ts';
 
 /** The clients a subgraph is handed; none of them is a module-level singleton. */
 export interface SubgraphServices {
@@ -21,6 +22,8 @@ export interface SubgraphServices {
   readonly rateLimits: RateLimitResolver;
   readonly moduleUpstreams: ModuleUpstreams;
   readonly moduleStatus: ModuleStatusBoard;
+  /** Refuses webhook URLs on addresses configuration does not allow (SSRF). */
+  readonly webhookTargets: TargetGuard;
   /** The /v1 services' links back to this gateway and the secret that signs them. */
   readonly v1: V1Links;
 }

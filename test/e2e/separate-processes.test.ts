@@ -8,6 +8,8 @@ import { freePort, startTsProcess, type StartedProcess } from '../support/proces
 import { walkingFlow } from './walking-flow.ts';
 import { startHealthyUpstream, type TestUpstream } from '../support/upstream-servers.ts';
 import { startAIVillageUpstream, type AIVillageUpstream } from '../support/aivillage-upstream.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
+import { Webhook } from 'standardwebhooks';
 
 const redisUrl = process.env['REDIS_URL'];
 
@@ -19,13 +21,17 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
   const urls: Record<string, string> = {};
   let upstream: TestUpstream;
   let aivillage: AIVillageUpstream;
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     upstream = await startHealthyUpstream();
     aivillage = await startAIVillageUpstream();
     const gatewayPort = await freePort();
+    receiver = await startWebhookReceiver();
+    const webhooks = { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'loopback', WEBHOOK_POLL_INTERVAL_MS: '50' };
     const env = {
+      ...webhooks,
       MODULE_UPSTREAMS: `code-sandbox=${upstream.url}`,
       V1_UPSTREAMS: `agent-forge=${aivillage.url}`,
       // agent-forge runs alone, so it must be told where upstreams reach the gateway.
@@ -37,12 +43,13 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
       INTERNAL_TOKEN_SECRET: TEST_INTERNAL_SECRET,
       LOG_LEVEL: 'warn',
     };
-    for (const name of ['auth', 'keys', 'code-sandbox', 'agent-forge']) {
+    for (const name of ['auth', 'keys', 'code-sandbox', 'agent-forge', 'webhooks']) {
       const port = await freePort();
       subgraphs.push(await startTsProcess('subgraphs/serve.ts', [name, '--port', String(port)], env, /ready at/));
       urls[name] = `http://127.0.0.1:${port}/graphql`;
     }
     gateway = await startTestGateway({
+      ...webhooks,
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl ?? '',
       PORT: String(gatewayPort),
@@ -57,6 +64,7 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
     await database?.drop();
     await upstream?.close();
     await aivillage?.close();
+    await receiver?.close();
   });
 
   it('completes a training job dispatched by agent-forge running alone, through the gateway callback', async () => {
@@ -69,6 +77,27 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
     expect(reported.status).toBe(200);
     const job = await graphql(gateway.url, 'query($id: ID!) { trainingJob(id: $id) { status modelId owner { email } } }', { id: jobId }, { token });
     expect(job.data?.trainingJob).toEqual({ status: 'completed', modelId: 'm-1', owner: { email: 'trainer-remote@example.test' } });
+  });
+
+  it("delivers a webhook saved through the webhooks subgraph running alone, from the gateway's worker", async () => {
+    const { token } = await registerAndLogin(gateway.url, 'hooks-remote@example.test');
+    const created = await graphql(
+      gateway.url,
+      'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { id } } }',
+      { input: { url: receiver.url, eventTypes: ['api_key.created'] } },
+      { token },
+    );
+    expect(created.errors).toBeUndefined();
+    const { secret } = created.data!.createWebhookEndpoint;
+    const key = await graphql(gateway.url, 'mutation { createApiKey(input: { name: "remote" }) { key { id } } }', {}, { token });
+    expect(key.errors).toBeUndefined();
+    const [request] = await receiver.waitFor(1);
+    const verified = new Webhook(secret).verify(request!.body, {
+      'webhook-id': String(request!.headers['webhook-id']),
+      'webhook-timestamp': String(request!.headers['webhook-timestamp']),
+      'webhook-signature': String(request!.headers['webhook-signature']),
+    });
+    expect(verified).toMatchObject({ type: 'api_key.created', data: { keyId: key.data!.createApiKey.key.id } });
   });
 
   it('reaches a module subgraph running alone, tier-gated there', async () => {

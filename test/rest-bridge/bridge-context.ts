@@ -19,6 +19,7 @@ export async function startBridgeContext(): Promise<BridgeContext> {
   const gateway = await startTestGateway({
     MODULE_UPSTREAMS: `code-sandbox=${modules.url},personal-trainer=${modules.url}`,
     V1_UPSTREAMS: ['agent-forge', 'p2p-fog', 'knowledge'].map((name) => `${name}=${aivillage.url}`).join(','),
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'loopback',
   });
   const free = await userOfTier(gateway.url, 'free@bridge.test', 'free', ADMIN);
   const pro = await userOfTier(gateway.url, 'pro@bridge.test', 'pro', ADMIN);

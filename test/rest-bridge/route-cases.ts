@@ -29,6 +29,12 @@ const startJob = async (context: BridgeContext): Promise<string> => {
   return ((await response.json()) as { data: { job_id: string } }).data.job_id;
 };
 
+// Only test events go to this address, and none are sent: nothing is delivered during the suite.
+const newWebhook = async (context: BridgeContext): Promise<string> => {
+  const response = await context.call('POST', '/api/v1/webhooks', { token: context.pro.token, body: { url: 'http://127.0.0.1:9/hook', events: ['webhook.test'] } });
+  return ((await response.json()) as { data: { webhook_id: string } }).data.webhook_id;
+};
+
 const moduleCase = (method: string): RouteCase => ({
   valid: (context) =>
     context.call(method, '/modules/code-sandbox/projects/42?lang=py', {
@@ -193,5 +199,23 @@ export const ROUTE_CASES: Readonly<Record<string, RouteCase>> = {
     badStatus: 400,
     badCode: 'VALIDATION_ERROR',
     badError: "'query'",
+  },
+  'POST /api/v1/webhooks': {
+    valid: (context) => context.call('POST', '/api/v1/webhooks', { token: context.pro.token, body: { url: 'http://127.0.0.1:9/hook', events: ['webhook.test'], description: 'bridge' } }),
+    bad: (context) => context.call('POST', '/api/v1/webhooks', { token: context.pro.token, body: { url: 'http://127.0.0.1:9/hook', events: ['no.such_event'] } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+  },
+  'GET /api/v1/webhooks': {
+    valid: (context) => context.call('GET', '/api/v1/webhooks', { token: context.pro.token }),
+    bad: (context) => context.call('GET', '/api/v1/webhooks'),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'GET /api/v1/webhooks/{id}/deliveries': {
+    valid: async (context) => context.call('GET', `/api/v1/webhooks/${await newWebhook(context)}/deliveries?per_page=5`, { token: context.pro.token }),
+    bad: async (context) => context.call('GET', `/api/v1/webhooks/${await newWebhook(context)}/deliveries`, { token: context.free.token }),
+    badStatus: 404,
+    badCode: 'RESOURCE_NOT_FOUND',
   },
 };

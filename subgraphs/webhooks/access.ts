@@ -1,0 +1,32 @@
+import { allow, authenticated, ownerOrAdmin, type AccessRuleMap } from '../shared/access-rules.ts';
+
+const endpointOwner = (parent: unknown): string | undefined => (parent as { ownerId?: string }).ownerId;
+const read = authenticated({ scopes: ['read:webhooks'] });
+const write = authenticated({ scopes: ['write:webhooks'] });
+
+export const webhooksAccess: AccessRuleMap = {
+  'Query.webhookEndpoints': read,
+  'Query.webhookEndpoint': read,
+  'Query.webhookDeliveries': read,
+  'Query.webhookDelivery': read,
+  'Query.webhookEventTypes': authenticated(),
+  'Mutation.createWebhookEndpoint': write,
+  'Mutation.updateWebhookEndpoint': write,
+  'Mutation.deleteWebhookEndpoint': write,
+  'Mutation.rotateWebhookSecret': write,
+  'Mutation.sendTestWebhook': write,
+  'Mutation.redeliverWebhook': write,
+  'Mutation.recoverWebhookDeliveries': write,
+  'Subscription.webhookDelivery': read,
+  // Resolvers only ever return the caller's own records (any, for admin); references are checked here.
+  'WebhookEndpoint.*': allow,
+  'WebhookEndpoint.__resolveReference': ownerOrAdmin(endpointOwner, ['read:webhooks']),
+  'WebhookEndpointWithSecret.*': allow,
+  'WebhookDelivery.*': allow,
+  'WebhookAttempt.*': allow,
+  'WebhookDeliveryConnection.*': allow,
+  'WebhookAttemptConnection.*': allow,
+  'PageInfo.*': allow,
+  'WebhookAttemptEvent.*': allow,
+  'User.id': allow,
+};
