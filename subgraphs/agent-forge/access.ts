@@ -1,7 +1,4 @@
-import { allow, authenticated, ownerOrAdmin, type AccessRuleMap } from '../shared/access-rules.ts';
-
-const jobOwner = (parent: unknown): string | undefined => (parent as { ownerId?: string }).ownerId;
-const userId = (parent: unknown): string | undefined => (parent as { id?: string }).id;
+import { allow, authenticated, ownerOrAdmin, recordOwner, userItself, type AccessRuleMap } from '../shared/access-rules.ts';
 
 export const agentForgeAccess: AccessRuleMap = {
   'Query.models': authenticated({ scopes: ['read:models'] }),
@@ -13,10 +10,10 @@ export const agentForgeAccess: AccessRuleMap = {
   'Mutation.reportTrainingProgress': allow,
   // Resolvers return only the caller's own jobs; references are checked here.
   'TrainingJob.*': allow,
-  'TrainingJob.__resolveReference': ownerOrAdmin(jobOwner, ['read:models']),
+  'TrainingJob.__resolveReference': ownerOrAdmin(recordOwner, ['read:models']),
   'User.id': allow,
-  'User.trainingJobs': ownerOrAdmin(userId, ['read:models']),
-  'User.__resolveReference': ownerOrAdmin(userId),
+  'User.trainingJobs': ownerOrAdmin(userItself, ['read:models']),
+  'User.__resolveReference': ownerOrAdmin(userItself),
   'TrainedModel.*': allow,
   'ChatReply.*': allow,
 };

@@ -1,6 +1,4 @@
-import { adminOnly, allow, authenticated, ownerOrAdmin, type AccessRuleMap } from '../shared/access-rules.ts';
-
-const userId = (parent: unknown): string | undefined => (parent as { id?: string }).id;
+import { adminOnly, allow, authenticated, ownerOrAdmin, userItself, type AccessRuleMap } from '../shared/access-rules.ts';
 
 export const authAccess: AccessRuleMap = {
   'Query.me': authenticated(),
@@ -11,9 +9,9 @@ export const authAccess: AccessRuleMap = {
   'Mutation.logout': authenticated({ userOnly: true }),
   'Mutation.setUserTier': adminOnly,
   'User.*': allow,
-  'User.email': ownerOrAdmin(userId),
-  'User.scopes': ownerOrAdmin(userId),
-  'User.__resolveReference': ownerOrAdmin(userId),
+  'User.email': ownerOrAdmin(userItself),
+  'User.scopes': ownerOrAdmin(userItself),
+  'User.__resolveReference': ownerOrAdmin(userItself),
   'NewAccount.*': allow,
   'AuthPayload.*': allow,
   'CredentialInfo.*': allow,

@@ -1,7 +1,4 @@
-import { allow, authenticated, ownerOrAdmin, type AccessRuleMap } from '../shared/access-rules.ts';
-
-const keyOwner = (parent: unknown): string | undefined => (parent as { ownerId?: string }).ownerId;
-const userId = (parent: unknown): string | undefined => (parent as { id?: string }).id;
+import { allow, authenticated, ownerOrAdmin, recordOwner, userItself, type AccessRuleMap } from '../shared/access-rules.ts';
 
 export const keysAccess: AccessRuleMap = {
   'Query.apiKeys': authenticated({ scopes: ['read:keys'] }),
@@ -12,9 +9,9 @@ export const keysAccess: AccessRuleMap = {
   'Mutation.updateApiKeyLimits': authenticated({ scopes: ['write:keys'], minTier: 'pro' }),
   // Resolvers only ever return the caller's own keys; references are checked here.
   'ApiKey.*': allow,
-  'ApiKey.__resolveReference': ownerOrAdmin(keyOwner, ['read:keys']),
+  'ApiKey.__resolveReference': ownerOrAdmin(recordOwner, ['read:keys']),
   'User.id': allow,
-  'User.apiKeys': ownerOrAdmin(userId, ['read:keys']),
-  'User.__resolveReference': ownerOrAdmin(userId),
+  'User.apiKeys': ownerOrAdmin(userItself, ['read:keys']),
+  'User.__resolveReference': ownerOrAdmin(userItself),
   'CreatedApiKey.*': allow,
 };

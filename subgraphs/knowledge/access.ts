@@ -1,7 +1,4 @@
-import { allow, authenticated, ownerOrAdmin, type AccessRuleMap } from '../shared/access-rules.ts';
-
-const uploadOwner = (parent: unknown): string | undefined => (parent as { ownerId?: string }).ownerId;
-const userId = (parent: unknown): string | undefined => (parent as { id?: string }).id;
+import { allow, authenticated, ownerOrAdmin, recordOwner, userItself, type AccessRuleMap } from '../shared/access-rules.ts';
 
 export const knowledgeAccess: AccessRuleMap = {
   'Query.knowledgeQuery': authenticated({ scopes: ['read:models'] }),
@@ -9,8 +6,8 @@ export const knowledgeAccess: AccessRuleMap = {
   'Query.upload': authenticated({ scopes: ['read:models'] }),
   'Mutation.registerUpload': authenticated({ scopes: ['write:models'] }),
   'Upload.*': allow,
-  'Upload.__resolveReference': ownerOrAdmin(uploadOwner, ['read:models']),
+  'Upload.__resolveReference': ownerOrAdmin(recordOwner, ['read:models']),
   'User.id': allow,
-  'User.uploads': ownerOrAdmin(userId, ['read:models']),
-  'User.__resolveReference': ownerOrAdmin(userId),
+  'User.uploads': ownerOrAdmin(userItself, ['read:models']),
+  'User.__resolveReference': ownerOrAdmin(userItself),
 };

@@ -46,6 +46,11 @@ export function authenticated(
   };
 }
 
+/** The owner of a record that carries `ownerId` (keys, jobs, uploads, endpoints). */
+export const recordOwner = (parent: unknown): string | undefined => (parent as { ownerId?: string }).ownerId;
+/** A `User` reference is its own owner. */
+export const userItself = (parent: unknown): string | undefined => (parent as { id?: string }).id;
+
 export function ownerOrAdmin(ownerOf: (parent: unknown) => string | undefined, scopes: readonly Scope[] = []): AccessRule {
   return { kind: 'ownerOrAdmin', ownerOf, scopes };
 }

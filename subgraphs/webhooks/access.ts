@@ -1,6 +1,5 @@
-import { allow, authenticated, ownerOrAdmin, type AccessRuleMap } from '../shared/access-rules.ts';
+import { allow, authenticated, ownerOrAdmin, recordOwner, type AccessRuleMap } from '../shared/access-rules.ts';
 
-const endpointOwner = (parent: unknown): string | undefined => (parent as { ownerId?: string }).ownerId;
 const read = authenticated({ scopes: ['read:webhooks'] });
 const write = authenticated({ scopes: ['write:webhooks'] });
 
@@ -20,7 +19,7 @@ export const webhooksAccess: AccessRuleMap = {
   'Subscription.webhookDelivery': read,
   // Resolvers only ever return the caller's own records (any, for admin); references are checked here.
   'WebhookEndpoint.*': allow,
-  'WebhookEndpoint.__resolveReference': ownerOrAdmin(endpointOwner, ['read:webhooks']),
+  'WebhookEndpoint.__resolveReference': ownerOrAdmin(recordOwner, ['read:webhooks']),
   'WebhookEndpointWithSecret.*': allow,
   'WebhookDelivery.*': allow,
   'WebhookAttempt.*': allow,
