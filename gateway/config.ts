@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isSubgraphName, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.ts';
 import type { DatabaseConfig } from '../prisma/database.ts';
 import { TIER_NAMES, type Tier } from '../schema/tiers.ts';
 import { findModule } from '../schema/modules.ts';
+import { supergraphSubgraphs } from '../schema/supergraph-subgraphs.ts';
 import type { OutagePolicy } from './rate-limit/outage-policy.ts';
 
 /**
@@ -27,6 +29,13 @@ export interface JwtConfig {
 
 export type SubgraphLocation = { kind: 'in-process' } | { kind: 'remote'; url: string };
 
+/**
+ * What the gateway serves: the committed supergraph of its own subgraphs, or a
+ * foreign one (SUPERGRAPH_PATH) whose subgraphs it reaches at the URLs recorded
+ * in it, with the same edge (identity, limits) in front.
+ */
+export type SupergraphSource = { kind: 'own' } | { kind: 'external'; path: string; sdl: string };
+
 export interface AppConfig {
   readonly env: Environment;
   readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
@@ -34,6 +43,8 @@ export interface AppConfig {
   readonly redis: RedisConfig;
   readonly jwt: JwtConfig;
   readonly internalToken: { readonly secret: Uint8Array; readonly ttlSeconds: number; readonly generated: boolean };
+  readonly supergraph: SupergraphSource;
+  /** Our own subgraphs, or with an external supergraph the ones it names (all remote). */
   readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly registrationEnabled: boolean;
@@ -176,6 +187,7 @@ const environmentSchema = z.object({
   INTERNAL_TOKEN_SECRET: secret.optional(),
   INTERNAL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   SUBGRAPH_URLS: subgraphUrls.default({}),
+  SUPERGRAPH_PATH: z.string().min(1).optional(),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   REGISTRATION_ENABLED: boolean.default(true),
@@ -227,6 +239,10 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
   const env = parsed.data;
 
   const remote = env.SUBGRAPH_URLS;
+  const external = env.SUPERGRAPH_PATH === undefined ? null : externalSupergraph(env.SUPERGRAPH_PATH);
+  if (external && Object.keys(remote).length > 0) {
+    throw new ConfigError('SUBGRAPH_URLS', 'cannot be combined with SUPERGRAPH_PATH (an external supergraph records its own subgraph URLs)');
+  }
   const distributed = role === 'subgraph' || Object.keys(remote).length > 0;
   const sharedSecretsRequired = distributed || env.NODE_ENV === 'production';
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
@@ -244,12 +260,15 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     throw new ConfigError('UPSTREAM_SIGNING_SECRET', 'is required in production (upstreams verify the principal header with it)');
   }
 
-  const subgraphs = Object.fromEntries(
-    SUBGRAPH_NAMES.map((name): [SubgraphName, SubgraphLocation] => {
-      const url = remote[name];
-      return [name, url === undefined ? { kind: 'in-process' } : { kind: 'remote', url }];
-    }),
-  ) as Record<SubgraphName, SubgraphLocation>;
+  const supergraph: SupergraphSource = external ? external.source : { kind: 'own' };
+  const subgraphs: Record<SubgraphName, SubgraphLocation> = external
+    ? Object.fromEntries(Object.entries(external.urls).map(([name, url]) => [name, { kind: 'remote', url }]))
+    : Object.fromEntries(
+        SUBGRAPH_NAMES.map((name): [SubgraphName, SubgraphLocation] => {
+          const url = remote[name];
+          return [name, url === undefined ? { kind: 'in-process' } : { kind: 'remote', url }];
+        }),
+      );
 
   const config: AppConfig = {
     env: env.NODE_ENV,
@@ -262,6 +281,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       ttlSeconds: env.INTERNAL_TOKEN_TTL_SECONDS,
       generated: env.INTERNAL_TOKEN_SECRET === undefined,
     },
+    supergraph,
     subgraphs,
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD } : null,
     registrationEnabled: env.REGISTRATION_ENABLED,
@@ -283,6 +303,25 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     logLevel: env.LOG_LEVEL,
   };
   return deepFreeze(config);
+}
+
+/** Read and checked here so a bad file stops the start with one line, like any other variable. */
+function externalSupergraph(path: string): { source: SupergraphSource; urls: Record<string, string> } {
+  let sdl: string;
+  try {
+    sdl = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError('SUPERGRAPH_PATH', `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}: ${path})`);
+  }
+  let subgraphs: Record<string, string>;
+  try {
+    subgraphs = supergraphSubgraphs(sdl);
+  } catch (error) {
+    throw new ConfigError('SUPERGRAPH_PATH', `is not a composed supergraph: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const badUrl = Object.entries(subgraphs).find(([, url]) => !/^https?:\/\//.test(url) || !URL.canParse(url));
+  if (badUrl) throw new ConfigError('SUPERGRAPH_PATH', `records subgraph '${badUrl[0]}' at '${badUrl[1]}', which is not an http(s) URL`);
+  return { source: { kind: 'external', path, sdl }, urls: subgraphs };
 }
 
 function deepFreeze<T>(value: T): T {

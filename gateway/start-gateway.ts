@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { subgraphDefinition } from '../subgraphs/registry.ts';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.ts';
+import type { SubgraphName } from '../subgraphs/names.ts';
 import { buildExecutableSubgraph } from '../subgraphs/shared/build-subgraph-schema.ts';
 import { internalTokens } from '../subgraphs/shared/internal-token.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
@@ -48,8 +48,8 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
 
     const tokens = internalTokens(config.internalToken);
     const localSchemas = new Map<SubgraphName, GraphQLSchema>();
-    for (const name of SUBGRAPH_NAMES) {
-      if (config.subgraphs[name]?.kind !== 'remote') {
+    for (const [name, location] of Object.entries(config.subgraphs)) {
+      if (location.kind === 'in-process') {
         localSchemas.set(name, buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices));
       }
     }
@@ -66,6 +66,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       logger,
       production: config.env === 'production',
       operationLimits: config.operationLimits,
+      ...(config.supergraph.kind === 'external' ? { supergraphSdl: config.supergraph.sdl } : {}),
     });
     await apollo.start();
     closers.push(['apollo server', () => apollo.stop()]);
