@@ -46,6 +46,8 @@ interface Row {
   readonly peakRssMiB: number;
   readonly fetchesPerOperation: number;
   readonly gatewayCpuPercent: number;
+  /** Less sensitive than req/s to other work on a shared machine. */
+  readonly gatewayCpuMsPerOperation: number;
 }
 
 if (!(await wrkAvailable())) {
@@ -80,7 +82,8 @@ async function main(): Promise<Row[]> {
   const jwt = { keys: { algorithm: 'HS256', secret: new TextEncoder().encode(JWT_SECRET), generated: false }, issuer: 'federation-gateway', audience: 'federation-gateway-api', ttlSeconds: 3600 } as const;
   const token = (await (await accessTokens(jwt)).issue({ userId: 'bench-user', tier: 'enterprise', scopes: [] })).token;
   const authorization = `Bearer ${token}`;
-  const profile = (name: string) => (settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir, '--cpu-prof-name', `${name}-${Date.now()}.cpuprofile`] : []);
+  // One folder per gateway: node writes one profile per thread (tsx's loader runs in one too).
+  const profile = (name: string) => (settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', join(settings.cpuProfileDir, name)] : []);
 
   const contenders: Contender[] = [];
   const startBaseline = async () => {
@@ -88,7 +91,7 @@ async function main(): Promise<Row[]> {
     const process = await group.start({
       name: 'baseline',
       cpus: GATEWAY_CPU,
-      entry: 'bench/federation/baseline-gateway.ts',
+      entry: 'bench/federation/baseline-gateway.mjs',
       args: [supergraphPath, String(port)],
       nodeArgs: profile('baseline'),
       env: { NODE_ENV: 'production' },
@@ -123,6 +126,7 @@ async function main(): Promise<Row[]> {
   };
   await startBaseline();
   await startOurs('our gateway (JWT + rate limits in memory)', {});
+  await startOurs('our gateway, in-flight deduplication off', { SUBGRAPH_DEDUP_EXCLUDE: BENCH_SUBGRAPH_NAMES.join(',') });
   if (settings.redisUrl) await startOurs('our gateway (JWT + rate limits in Redis)', { REDIS_URL: settings.redisUrl });
 
   // One checked answer first: the body every benchmark response must equal.
@@ -157,7 +161,8 @@ async function main(): Promise<Row[]> {
         rps: measured.requests / seconds,
         peakRssMiB: contender.process.peakRssMiB(),
         fetchesPerOperation: fetches / Math.max(1, measured.requests),
-        gatewayCpuPercent: (cpu / 10 / seconds),
+        gatewayCpuPercent: cpu / 10 / seconds,
+        gatewayCpuMsPerOperation: cpu / Math.max(1, measured.requests),
       });
       console.error(`round ${round}: ${contender.name}: ${Math.round(rows.at(-1)!.rps)} req/s`);
     }
@@ -168,14 +173,14 @@ async function main(): Promise<Row[]> {
 function report(rows: readonly Row[]): boolean {
   const ms = (us: number) => (us / 1000).toFixed(1);
   console.log(`\n${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run, ${settings.rounds} round(s)\n`);
-  console.log('| gateway | round | requests | req/s | p50 (ms) | p99 (ms) | peak RSS (MiB) | subgraph fetches / op | gateway CPU | wrong responses |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| gateway | round | requests | req/s | p50 (ms) | p99 (ms) | peak RSS (MiB) | subgraph fetches / op | gateway CPU | gateway CPU ms / op | wrong responses |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let correct = true;
   for (const row of rows) {
     const wrong = row.load.wrongBody + row.load.wrongStatus + row.load.socketErrors;
     if (wrong > 0) correct = false;
     console.log(
-      `| ${row.contender} | ${row.round} | ${row.load.requests} | ${Math.round(row.rps)} | ${ms(row.load.p50Us)} | ${ms(row.load.p99Us)} | ${row.peakRssMiB} | ${row.fetchesPerOperation.toFixed(2)} | ${Math.round(row.gatewayCpuPercent)}% | ${wrong} |`,
+      `| ${row.contender} | ${row.round} | ${row.load.requests} | ${Math.round(row.rps)} | ${ms(row.load.p50Us)} | ${ms(row.load.p99Us)} | ${row.peakRssMiB} | ${row.fetchesPerOperation.toFixed(2)} | ${Math.round(row.gatewayCpuPercent)}% | ${row.gatewayCpuMsPerOperation.toFixed(2)} | ${wrong} |`,
     );
   }
   const mean = (name: string, pick: (row: Row) => number) => {

@@ -46,6 +46,7 @@ export interface AppConfig {
   readonly supergraph: SupergraphSource;
   /** Our own subgraphs, or with an external supergraph the ones it names (all remote). */
   readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
+  readonly subgraphFetch: SubgraphFetchConfig;
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly registrationEnabled: boolean;
   readonly apiKeyCacheTtlMs: number;
@@ -56,6 +57,14 @@ export interface AppConfig {
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** How remote subgraphs are called. */
+export interface SubgraphFetchConfig {
+  /** Keep-alive connections per subgraph origin. */
+  readonly connectionsPerSubgraph: number;
+  /** Subgraphs whose identical in-flight query fetches are each sent (not shared). */
+  readonly deduplicationExcluded: readonly SubgraphName[];
 }
 
 export interface RateLimitConfig {
@@ -188,6 +197,11 @@ const environmentSchema = z.object({
   INTERNAL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   SUBGRAPH_URLS: subgraphUrls.default({}),
   SUPERGRAPH_PATH: z.string().min(1).optional(),
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(128),
+  SUBGRAPH_DEDUP_EXCLUDE: z
+    .string()
+    .transform((value) => value.split(',').map((name) => name.trim()).filter(Boolean))
+    .default([]),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   REGISTRATION_ENABLED: boolean.default(true),
@@ -269,6 +283,10 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
           return [name, url === undefined ? { kind: 'in-process' } : { kind: 'remote', url }];
         }),
       );
+  const unknownSubgraph = env.SUBGRAPH_DEDUP_EXCLUDE.find((name) => !(name in subgraphs));
+  if (unknownSubgraph !== undefined) {
+    throw new ConfigError('SUBGRAPH_DEDUP_EXCLUDE', `names '${unknownSubgraph}', which is not a subgraph of this gateway (${Object.keys(subgraphs).join(', ')})`);
+  }
 
   const config: AppConfig = {
     env: env.NODE_ENV,
@@ -283,6 +301,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     },
     supergraph,
     subgraphs,
+    subgraphFetch: { connectionsPerSubgraph: env.SUBGRAPH_CONNECTIONS, deduplicationExcluded: env.SUBGRAPH_DEDUP_EXCLUDE },
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD } : null,
     registrationEnabled: env.REGISTRATION_ENABLED,
     apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,

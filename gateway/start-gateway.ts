@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
+import { Agent } from 'undici';
 import { subgraphDefinition } from '../subgraphs/registry.ts';
 import type { SubgraphName } from '../subgraphs/names.ts';
 import { buildExecutableSubgraph } from '../subgraphs/shared/build-subgraph-schema.ts';
@@ -59,10 +60,15 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const revocations = await tokenRevocations({ prisma, events: platform.events });
     closers.push(['token revocations', () => revocations.close()]);
 
+    // Remote subgraph fetches reuse connections: one pool per subgraph origin.
+    const subgraphPool = new Agent({ keepAliveTimeout: 30_000, connections: config.subgraphFetch.connectionsPerSubgraph });
+    closers.push(['subgraph connection pool', () => subgraphPool.close()]);
     const apollo = createSupergraphServer({
       subgraphs: config.subgraphs,
       localSchemas,
       tokens,
+      dispatcher: subgraphPool,
+      deduplicationExcluded: new Set(config.subgraphFetch.deduplicationExcluded),
       logger,
       production: config.env === 'production',
       operationLimits: config.operationLimits,

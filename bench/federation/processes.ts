@@ -21,7 +21,10 @@ const CLOCK_TICKS_PER_SECOND = 100;
 export class ProcessGroup {
   private readonly running = new Set<PinnedProcess>();
 
-  /** Runs `node [nodeArgs] --import tsx <entry> [args]` pinned to `cpus` (taskset) and waits for `ready` on its output. */
+  /**
+   * Runs `node [nodeArgs] --import tsx <entry> [args]` (plain `node` for a .mjs
+   * entry) pinned to `cpus` (taskset) and waits for `ready` on its output.
+   */
   async start(options: {
     name: string;
     cpus: string;
@@ -32,7 +35,8 @@ export class ProcessGroup {
     ready: RegExp;
   }): Promise<PinnedProcess> {
     const { name, cpus, entry, env, ready } = options;
-    const command = [process.execPath, ...(options.nodeArgs ?? []), '--import', 'tsx', entry, ...(options.args ?? [])];
+    const loader = entry.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+    const command = [process.execPath, ...(options.nodeArgs ?? []), ...loader, entry, ...(options.args ?? [])];
     const child = spawn('taskset', ['-c', cpus, ...command], {
       cwd: ROOT,
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },

@@ -36,6 +36,8 @@ describe('configuration', () => {
     [{ JWT_ALGORITHM: 'RS256' }, 'JWT_PRIVATE_KEY'],
     [{ ADMIN_EMAIL: 'admin@example.test' }, 'ADMIN_PASSWORD'],
     [{ SUBGRAPH_URLS: 'nosuch=http://x' }, 'SUBGRAPH_URLS'],
+    [{ SUBGRAPH_DEDUP_EXCLUDE: 'auth,nosuch' }, 'SUBGRAPH_DEDUP_EXCLUDE'],
+    [{ SUBGRAPH_CONNECTIONS: '0' }, 'SUBGRAPH_CONNECTIONS'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: secret }, 'INTERNAL_TOKEN_SECRET'],
     [{ SUBGRAPH_URLS: 'auth=http://127.0.0.1:4101/graphql', JWT_SECRET: secret, INTERNAL_TOKEN_SECRET: secret }, 'DATABASE_URL'],
