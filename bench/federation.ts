@@ -48,6 +48,8 @@ interface Row {
   readonly gatewayCpuPercent: number;
   /** Less sensitive than req/s to other work on a shared machine. */
   readonly gatewayCpuMsPerOperation: number;
+  /** The four subgraphs together, on the other core (100% = that whole core). */
+  readonly subgraphCpuPercent: number;
 }
 
 if (!(await wrkAvailable())) {
@@ -68,9 +70,12 @@ async function subgraphRequests(urls: Record<BenchSubgraphName, string>): Promis
 
 async function main(): Promise<Row[]> {
   const urls = {} as Record<BenchSubgraphName, string>;
+  const subgraphs: PinnedProcess[] = [];
+  const subgraphCpuMs = () => subgraphs.reduce((sum, subgraph) => sum + subgraph.cpuMs(), 0);
   for (const name of BENCH_SUBGRAPH_NAMES) {
     const port = await freePort();
-    await group.start({ name, cpus: OTHERS_CPU, entry: 'bench/subgraphs/main.ts', args: [name, '--port', String(port)], env: {}, ready: /listening/ });
+    const subgraph = await group.start({ name, cpus: OTHERS_CPU, entry: 'bench/subgraphs/main.ts', args: [name, '--port', String(port)], env: {}, ready: /listening/ });
+    subgraphs.push(subgraph);
     urls[name] = `http://127.0.0.1:${port}/graphql`;
   }
   const supergraphPath = join(folder, 'supergraph.graphql');
@@ -149,9 +154,11 @@ async function main(): Promise<Row[]> {
       const warm = await load(contender.url, settings.warmupSeconds);
       const fetchesBefore = await subgraphRequests(urls);
       const cpuBefore = contender.process.cpuMs();
+      const subgraphCpuBefore = subgraphCpuMs();
       const measured = await load(contender.url, settings.durationSeconds);
       const fetches = (await subgraphRequests(urls)) - fetchesBefore;
       const cpu = contender.process.cpuMs() - cpuBefore;
+      const subgraphCpu = subgraphCpuMs() - subgraphCpuBefore;
       const seconds = measured.durationUs / 1e6;
       const wrong = warm.wrongBody + warm.wrongStatus + warm.socketErrors;
       rows.push({
@@ -163,6 +170,7 @@ async function main(): Promise<Row[]> {
         fetchesPerOperation: fetches / Math.max(1, measured.requests),
         gatewayCpuPercent: cpu / 10 / seconds,
         gatewayCpuMsPerOperation: cpu / Math.max(1, measured.requests),
+        subgraphCpuPercent: subgraphCpu / 10 / seconds,
       });
       console.error(`round ${round}: ${contender.name}: ${Math.round(rows.at(-1)!.rps)} req/s`);
     }
@@ -173,14 +181,14 @@ async function main(): Promise<Row[]> {
 function report(rows: readonly Row[]): boolean {
   const ms = (us: number) => (us / 1000).toFixed(1);
   console.log(`\n${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run, ${settings.rounds} round(s)\n`);
-  console.log('| gateway | round | requests | req/s | p50 (ms) | p99 (ms) | peak RSS (MiB) | subgraph fetches / op | gateway CPU | gateway CPU ms / op | wrong responses |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| gateway | round | requests | req/s | p50 (ms) | p99 (ms) | peak RSS (MiB) | subgraph fetches / op | gateway CPU | gateway CPU ms / op | subgraphs CPU | wrong responses |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let correct = true;
   for (const row of rows) {
     const wrong = row.load.wrongBody + row.load.wrongStatus + row.load.socketErrors;
     if (wrong > 0) correct = false;
     console.log(
-      `| ${row.contender} | ${row.round} | ${row.load.requests} | ${Math.round(row.rps)} | ${ms(row.load.p50Us)} | ${ms(row.load.p99Us)} | ${row.peakRssMiB} | ${row.fetchesPerOperation.toFixed(2)} | ${Math.round(row.gatewayCpuPercent)}% | ${row.gatewayCpuMsPerOperation.toFixed(2)} | ${wrong} |`,
+      `| ${row.contender} | ${row.round} | ${row.load.requests} | ${Math.round(row.rps)} | ${ms(row.load.p50Us)} | ${ms(row.load.p99Us)} | ${row.peakRssMiB} | ${row.fetchesPerOperation.toFixed(2)} | ${Math.round(row.gatewayCpuPercent)}% | ${row.gatewayCpuMsPerOperation.toFixed(2)} | ${Math.round(row.subgraphCpuPercent)}% | ${wrong} |`,
     );
   }
   const mean = (name: string, pick: (row: Row) => number) => {
