@@ -18,6 +18,7 @@ import { aliasLimitRule, depthLimitRule } from './operation-limits.ts';
 import type { Logger } from '../logger.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
+import { perRequestVerifier } from './per-request-verifier.ts';
 import { PooledRemoteDataSource } from './pooled-remote-data-source.ts';
 
 export interface SupergraphServerOptions {
@@ -63,6 +64,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error'),
   };
 
+  const verify = perRequestVerifier(options.tokens);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name }): GraphQLDataSource<EdgeContext> => {
@@ -73,7 +75,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
       }
       const schema = options.localSchemas.get(name as SubgraphName);
       if (!schema) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
-      return new InProcessDataSource({ schema, tokens: options.tokens, mask });
+      return new InProcessDataSource({ schema, verify, mask });
     },
     logger: options.logger,
   });
