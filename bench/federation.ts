@@ -6,12 +6,15 @@
  * Gateways are pinned to CPU 0; subgraphs and the load driver (wrk) share CPU 1.
  * Knobs: BENCH_DURATION_S (15), BENCH_WARMUP_S (5), BENCH_CONNECTIONS (50),
  * BENCH_ROUNDS (2), BENCH_CPU_PROF=<dir> (write gateways' --cpu-prof there),
- * REDIS_URL (adds a run with the limits kept in Redis).
+ * REDIS_URL (adds a run with the limits kept in Redis), DATABASE_URL (our
+ * gateways keep their platform data in a fresh Postgres database instead of
+ * in-memory PGlite, whose WebAssembly heap is most of their RSS otherwise).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accessTokens } from '../gateway/identity/access-tokens.ts';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../test/support/postgres.ts';
 import { freePort } from '../test/support/processes.ts';
 import { composeBenchSupergraph } from './subgraphs/compose.ts';
 import { BENCH_SUBGRAPH_NAMES, type BenchSubgraphName } from './subgraphs/definitions.ts';
@@ -45,6 +48,8 @@ interface Row {
   readonly round: number;
   readonly load: LoadResult;
   readonly rps: number;
+  /** Fetches one operation makes with nothing else in flight (the query plan's size). */
+  readonly fetchesAlone: number;
   readonly peakRssMiB: number;
   readonly fetchesPerOperation: number;
   readonly gatewayCpuPercent: number;
@@ -60,8 +65,9 @@ if (!(await wrkAvailable())) {
 }
 
 const group = new ProcessGroup();
+let database: TestDatabase | undefined;
 const folder = mkdtempSync(join(tmpdir(), 'bench-federation-'));
-process.once('SIGINT', () => void group.stopAll().then(() => process.exit(130)));
+process.once('SIGINT', () => void group.stopAll().then(() => database?.drop()).finally(() => process.exit(130)));
 
 async function subgraphRequests(urls: Record<BenchSubgraphName, string>): Promise<number> {
   const counts = await Promise.all(
@@ -92,6 +98,7 @@ async function main(): Promise<Row[]> {
   // One folder per gateway: node writes one profile per thread (tsx's loader runs in one too).
   const profile = (name: string) => (settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', join(settings.cpuProfileDir, name)] : []);
 
+  if (postgresAvailable) database = await createTestDatabase();
   const contenders: Contender[] = [];
   const startBaseline = async () => {
     const port = await freePort();
@@ -119,7 +126,7 @@ async function main(): Promise<Row[]> {
         HOST: '127.0.0.1',
         PORT: String(port),
         SUPERGRAPH_PATH: supergraphPath,
-        PGLITE_DATA_DIR: 'memory://',
+        ...(database ? { DATABASE_URL: database.url } : { PGLITE_DATA_DIR: 'memory://' }),
         JWT_SECRET,
         INTERNAL_TOKEN_SECRET: 'bench-internal-secret-0123456789abcdef0123',
         UPSTREAM_SIGNING_SECRET: 'bench-upstream-secret-0123456789abcdef0123',
@@ -139,13 +146,16 @@ async function main(): Promise<Row[]> {
 
   // One checked answer first: the body every benchmark response must equal.
   let expected: string | undefined;
+  const fetchesAlone = new Map<string, number>();
   for (const contender of contenders) {
+    const before = await subgraphRequests(urls);
     const answer = await fetch(contender.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query: BENCH_QUERY }) });
     const text = await answer.text();
     const problems = problemsIn(answer.status, text);
     if (problems.length > 0) throw new Error(`${contender.name} answers wrongly: ${problems.join('; ')}`);
     if (expected !== undefined && text !== expected) throw new Error(`${contender.name} answers a different body from the others`);
     expected = text;
+    fetchesAlone.set(contender.name, (await subgraphRequests(urls)) - before);
   }
   writeFileSync(expectedFile, expected ?? '');
 
@@ -169,6 +179,7 @@ async function main(): Promise<Row[]> {
         round,
         load: { ...measured, wrongBody: measured.wrongBody + wrong },
         rps: measured.requests / seconds,
+        fetchesAlone: fetchesAlone.get(contender.name) ?? 0,
         peakRssMiB: contender.process.peakRssMiB(),
         fetchesPerOperation: fetches / Math.max(1, measured.requests),
         gatewayCpuPercent: cpu / 10 / seconds,
@@ -183,15 +194,16 @@ async function main(): Promise<Row[]> {
 
 function report(rows: readonly Row[]): boolean {
   const ms = (us: number) => (us / 1000).toFixed(1);
-  console.log(`\n${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run, ${settings.rounds} round(s)\n`);
-  console.log('| gateway | round | requests | req/s | p50 (ms) | p99 (ms) | peak RSS (MiB) | subgraph fetches / op | gateway CPU | gateway CPU ms / op | subgraphs CPU | wrong responses |');
+  const storage = database ? 'Postgres' : 'in-memory PGlite';
+  console.log(`\n${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run, ${settings.rounds} round(s); our gateways' platform data in ${storage}\n`);
+  console.log('| gateway | round | requests | req/s | p50 (ms) | p99 (ms) | peak RSS (MiB) | subgraph fetches / op alone, under load | gateway CPU | gateway CPU ms / op | subgraphs CPU | wrong responses |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let correct = true;
   for (const row of rows) {
     const wrong = row.load.wrongBody + row.load.wrongStatus + row.load.socketErrors;
     if (wrong > 0) correct = false;
     console.log(
-      `| ${row.contender} | ${row.round} | ${row.load.requests} | ${Math.round(row.rps)} | ${ms(row.load.p50Us)} | ${ms(row.load.p99Us)} | ${row.peakRssMiB} | ${row.fetchesPerOperation.toFixed(2)} | ${Math.round(row.gatewayCpuPercent)}% | ${row.gatewayCpuMsPerOperation.toFixed(2)} | ${Math.round(row.subgraphCpuPercent)}% | ${wrong} |`,
+      `| ${row.contender} | ${row.round} | ${row.load.requests} | ${Math.round(row.rps)} | ${ms(row.load.p50Us)} | ${ms(row.load.p99Us)} | ${row.peakRssMiB} | ${row.fetchesAlone}, ${row.fetchesPerOperation.toFixed(2)} | ${Math.round(row.gatewayCpuPercent)}% | ${row.gatewayCpuMsPerOperation.toFixed(2)} | ${Math.round(row.subgraphCpuPercent)}% | ${wrong} |`,
     );
   }
   const mean = (name: string, pick: (row: Row) => number) => {
@@ -223,6 +235,7 @@ try {
   exitCode = 1;
 } finally {
   await group.stopAll();
+  await database?.drop();
   rmSync(folder, { recursive: true, force: true });
 }
 process.exit(exitCode);
