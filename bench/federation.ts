@@ -76,7 +76,7 @@ async function subgraphRequests(urls: Record<BenchSubgraphName, string>): Promis
   return counts.reduce((sum, count) => sum + count.requests, 0);
 }
 
-async function main(): Promise<Row[]> {
+async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
   const urls = {} as Record<BenchSubgraphName, string>;
   const subgraphs: PinnedProcess[] = [];
   const subgraphCpuMs = () => subgraphs.reduce((sum, subgraph) => sum + subgraph.cpuMs(), 0);
@@ -189,13 +189,13 @@ async function main(): Promise<Row[]> {
       console.error(`round ${round}: ${contender.name}: ${Math.round(rows.at(-1)!.rps)} req/s`);
     }
   }
-  return rows;
+  return { rows, bodyBytes: Buffer.byteLength(expected ?? '') };
 }
 
-function report(rows: readonly Row[]): boolean {
+function report(rows: readonly Row[], bodyBytes: number): boolean {
   const ms = (us: number) => (us / 1000).toFixed(1);
   const storage = database ? 'Postgres' : 'in-memory PGlite';
-  console.log(`\n${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run, ${settings.rounds} round(s); our gateways' platform data in ${storage}\n`);
+  console.log(`\n${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run, ${settings.rounds} round(s); our gateways' platform data in ${storage}; response body ${(bodyBytes / 1024).toFixed(1)} KiB\n`);
   console.log('| gateway | round | requests | req/s | p50 (ms) | p99 (ms) | peak RSS (MiB) | subgraph fetches / op alone, under load | gateway CPU | gateway CPU ms / op | subgraphs CPU | wrong responses |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let correct = true;
@@ -225,8 +225,8 @@ function report(rows: readonly Row[]): boolean {
 
 let exitCode = 0;
 try {
-  const rows = await main();
-  if (!report(rows)) {
+  const { rows, bodyBytes } = await main();
+  if (!report(rows, bodyBytes)) {
     console.error('Some responses were wrong (status, body or socket errors): the figures above do not count.');
     exitCode = 1;
   }
