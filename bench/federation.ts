@@ -55,6 +55,8 @@ interface Row {
   readonly gatewayCpuPercent: number;
   /** Less sensitive than req/s to other work on a shared machine. */
   readonly gatewayCpuMsPerOperation: number;
+  /** Share of the run its main thread was runnable but waiting for the core (other work on it). */
+  readonly gatewayRunQueuePercent: number;
   /** The four subgraphs together, on the other core (100% = that whole core). */
   readonly subgraphCpuPercent: number;
 }
@@ -167,10 +169,12 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
       const warm = await load(contender.url, settings.warmupSeconds);
       const fetchesBefore = await subgraphRequests(urls);
       const cpuBefore = contender.process.cpuMs();
+      const waitBefore = contender.process.runQueueWaitMs();
       const subgraphCpuBefore = subgraphCpuMs();
       const measured = await load(contender.url, settings.durationSeconds);
       const fetches = (await subgraphRequests(urls)) - fetchesBefore;
       const cpu = contender.process.cpuMs() - cpuBefore;
+      const wait = contender.process.runQueueWaitMs() - waitBefore;
       const subgraphCpu = subgraphCpuMs() - subgraphCpuBefore;
       const seconds = measured.durationUs / 1e6;
       const wrong = warm.wrongBody + warm.wrongStatus + warm.socketErrors;
@@ -184,6 +188,7 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
         fetchesPerOperation: fetches / Math.max(1, measured.requests),
         gatewayCpuPercent: cpu / 10 / seconds,
         gatewayCpuMsPerOperation: cpu / Math.max(1, measured.requests),
+        gatewayRunQueuePercent: wait / 10 / seconds,
         subgraphCpuPercent: subgraphCpu / 10 / seconds,
       });
       console.error(`round ${round}: ${contender.name}: ${Math.round(rows.at(-1)!.rps)} req/s`);
@@ -196,14 +201,14 @@ function report(rows: readonly Row[], bodyBytes: number): boolean {
   const ms = (us: number) => (us / 1000).toFixed(1);
   const storage = database ? 'Postgres' : 'in-memory PGlite';
   console.log(`\n${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run, ${settings.rounds} round(s); our gateways' platform data in ${storage}; response body ${(bodyBytes / 1024).toFixed(1)} KiB\n`);
-  console.log('| gateway | round | requests | req/s | p50 (ms) | p99 (ms) | peak RSS (MiB) | subgraph fetches / op alone, under load | gateway CPU | gateway CPU ms / op | subgraphs CPU | wrong responses |');
+  console.log('| gateway | round | requests | req/s | p50 (ms) | p99 (ms) | peak RSS (MiB) | subgraph fetches / op alone, under load | gateway CPU, waiting for CPU | gateway CPU ms / op | subgraphs CPU | wrong responses |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let correct = true;
   for (const row of rows) {
     const wrong = row.load.wrongBody + row.load.wrongStatus + row.load.socketErrors;
     if (wrong > 0) correct = false;
     console.log(
-      `| ${row.contender} | ${row.round} | ${row.load.requests} | ${Math.round(row.rps)} | ${ms(row.load.p50Us)} | ${ms(row.load.p99Us)} | ${row.peakRssMiB} | ${row.fetchesAlone}, ${row.fetchesPerOperation.toFixed(2)} | ${Math.round(row.gatewayCpuPercent)}% | ${row.gatewayCpuMsPerOperation.toFixed(2)} | ${Math.round(row.subgraphCpuPercent)}% | ${wrong} |`,
+      `| ${row.contender} | ${row.round} | ${row.load.requests} | ${Math.round(row.rps)} | ${ms(row.load.p50Us)} | ${ms(row.load.p99Us)} | ${row.peakRssMiB} | ${row.fetchesAlone}, ${row.fetchesPerOperation.toFixed(2)} | ${Math.round(row.gatewayCpuPercent)}%, ${Math.round(row.gatewayRunQueuePercent)}% | ${row.gatewayCpuMsPerOperation.toFixed(2)} | ${Math.round(row.subgraphCpuPercent)}% | ${wrong} |`,
     );
   }
   const mean = (name: string, pick: (row: Row) => number) => {

@@ -9,6 +9,11 @@ export interface PinnedProcess {
   peakRssMiB(): number;
   /** User + system CPU time so far, ms. */
   cpuMs(): number;
+  /**
+   * Time its main thread was ready to run but waited for a CPU, so far, ms:
+   * tells "the core was busy with other work" from "it had nothing to do".
+   */
+  runQueueWaitMs(): number;
   stop(): Promise<void>;
 }
 
@@ -86,6 +91,7 @@ export class ProcessGroup {
         const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
         return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
       },
+      runQueueWaitMs: () => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1] ?? 0) / 1e6,
       stop: async () => {
         if (child.exitCode === null && child.signalCode === null) {
           child.kill('SIGTERM');
