@@ -20,11 +20,19 @@ import { composeBenchSupergraph } from './subgraphs/compose.ts';
 import { BENCH_SUBGRAPH_NAMES, type BenchSubgraphName } from './subgraphs/definitions.ts';
 import { ProcessGroup, type PinnedProcess } from './federation/processes.ts';
 import { BENCH_QUERY, problemsIn } from './federation/query.ts';
-import { runWrk, wrkAvailable, type LoadResult } from './federation/wrk.ts';
+import { printReport, type Row } from './federation/report.ts';
+import { runWrk, wrkAvailable } from './federation/wrk.ts';
 
 const GATEWAY_CPU = '0';
 const OTHERS_CPU = '1';
-const numberFrom = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+function numberFrom(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a positive whole number`);
+    process.exit(2);
+  }
+  return value;
+}
 const settings = {
   durationSeconds: numberFrom('BENCH_DURATION_S', 15),
   warmupSeconds: numberFrom('BENCH_WARMUP_S', 5),
@@ -41,24 +49,6 @@ interface Contender {
   readonly name: string;
   readonly url: string;
   readonly process: PinnedProcess;
-}
-
-interface Row {
-  readonly contender: string;
-  readonly round: number;
-  readonly load: LoadResult;
-  readonly rps: number;
-  /** Fetches one operation makes with nothing else in flight (the query plan's size). */
-  readonly fetchesAlone: number;
-  readonly peakRssMiB: number;
-  readonly fetchesPerOperation: number;
-  readonly gatewayCpuPercent: number;
-  /** Less sensitive than req/s to other work on a shared machine. */
-  readonly gatewayCpuMsPerOperation: number;
-  /** Share of the run its main thread was runnable but waiting for the core (other work on it). */
-  readonly gatewayRunQueuePercent: number;
-  /** The four subgraphs together, on the other core (100% = that whole core). */
-  readonly subgraphCpuPercent: number;
 }
 
 if (!(await wrkAvailable())) {
@@ -197,41 +187,14 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
   return { rows, bodyBytes: Buffer.byteLength(expected ?? '') };
 }
 
-function report(rows: readonly Row[], bodyBytes: number): boolean {
-  const ms = (us: number) => (us / 1000).toFixed(1);
-  const storage = database ? 'Postgres' : 'in-memory PGlite';
-  console.log(`\n${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run, ${settings.rounds} round(s); our gateways' platform data in ${storage}; response body ${(bodyBytes / 1024).toFixed(1)} KiB\n`);
-  console.log('| gateway | round | requests | req/s | p50 (ms) | p99 (ms) | peak RSS (MiB) | subgraph fetches / op alone, under load | gateway CPU, waiting for CPU | gateway CPU ms / op | subgraphs CPU | wrong responses |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  let correct = true;
-  for (const row of rows) {
-    const wrong = row.load.wrongBody + row.load.wrongStatus + row.load.socketErrors;
-    if (wrong > 0) correct = false;
-    console.log(
-      `| ${row.contender} | ${row.round} | ${row.load.requests} | ${Math.round(row.rps)} | ${ms(row.load.p50Us)} | ${ms(row.load.p99Us)} | ${row.peakRssMiB} | ${row.fetchesAlone}, ${row.fetchesPerOperation.toFixed(2)} | ${Math.round(row.gatewayCpuPercent)}%, ${Math.round(row.gatewayRunQueuePercent)}% | ${row.gatewayCpuMsPerOperation.toFixed(2)} | ${Math.round(row.subgraphCpuPercent)}% | ${wrong} |`,
-    );
-  }
-  const mean = (name: string, pick: (row: Row) => number) => {
-    const mine = rows.filter((row) => row.contender === name);
-    return mine.reduce((sum, row) => sum + pick(row), 0) / Math.max(1, mine.length);
-  };
-  const names = [...new Set(rows.map((row) => row.contender))];
-  const [baseline, ...others] = names;
-  if (baseline) {
-    for (const name of others) {
-      const ratio = mean(name, (row) => row.rps) / mean(baseline, (row) => row.rps);
-      console.log(
-        `\n${name}: ${ratio.toFixed(2)}x the baseline's throughput (mean of rounds), p99 ${ms(mean(name, (row) => row.load.p99Us))} ms vs ${ms(mean(baseline, (row) => row.load.p99Us))} ms`,
-      );
-    }
-  }
-  return correct;
-}
-
 let exitCode = 0;
 try {
   const { rows, bodyBytes } = await main();
-  if (!report(rows, bodyBytes)) {
+  const storage = database ? 'Postgres' : 'in-memory PGlite';
+  const header =
+    `${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run, ` +
+    `${settings.rounds} round(s); our gateways' platform data in ${storage}; response body ${(bodyBytes / 1024).toFixed(1)} KiB`;
+  if (!printReport(header, rows)) {
     console.error('Some responses were wrong (status, body or socket errors): the figures above do not count.');
     exitCode = 1;
   }
