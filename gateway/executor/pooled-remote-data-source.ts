@@ -56,8 +56,10 @@ export class PooledRemoteDataSource implements GraphQLDataSource<EdgeContext> {
     const { request } = options;
     if (!request.query) throw new Error('Missing query');
     const edge = options.context as Partial<EdgeContext>;
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
-    const send = async () => this.send(body, edge);
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+    // Headers Apollo's executor asks for (the trace request when usage reporting is on) go along.
+    const extraHeaders = request.http?.headers ? Object.fromEntries(request.http.headers) : {};
+    const send = async () => this.send(body, edge, extraHeaders);
 
     const isQuery = options.kind === 'incoming operation' && options.incomingRequestContext.operation?.operation === 'query';
     const answer =
@@ -72,8 +74,8 @@ export class PooledRemoteDataSource implements GraphQLDataSource<EdgeContext> {
     return this.inFlight.sharedCount();
   }
 
-  private async send(body: string, edge: Partial<EdgeContext>): Promise<RawAnswer> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  private async send(body: string, edge: Partial<EdgeContext>, extraHeaders: Record<string, string>): Promise<RawAnswer> {
+    const headers: Record<string, string> = { ...extraHeaders, 'content-type': 'application/json', accept: 'application/json' };
     if (edge.internalToken) headers[INTERNAL_TOKEN_HEADER] = await edge.internalToken();
     if (edge.requestId) headers[REQUEST_ID_HEADER] = edge.requestId;
     const response = await this.options.dispatcher.request({ origin: this.origin, path: this.path, method: 'POST', headers, body });

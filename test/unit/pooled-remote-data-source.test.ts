@@ -60,6 +60,21 @@ describe('remote subgraph fetches', () => {
     expect(sent).toHaveLength(7);
   });
 
+  it('sends what Apollo asks for: operation, variables, extensions and extra headers', async () => {
+    const { dispatcher, sent } = fakeSubgraph();
+    const source = new PooledRemoteDataSource({ url: 'http://subgraph.test/graphql', dispatcher });
+    const options = fetchFor(alice);
+    Object.assign(options.request, {
+      variables: { first: 2 },
+      operationName: 'Top',
+      extensions: { persisted: false },
+      http: { headers: new Map([['apollo-federation-include-trace', 'ftv1']]) },
+    });
+    await source.process(options);
+    expect(JSON.parse(sent[0]?.body ?? '')).toEqual({ query: '{ users { id } }', variables: { first: 2 }, operationName: 'Top', extensions: { persisted: false } });
+    expect(sent[0]?.headers).toMatchObject({ 'apollo-federation-include-trace': 'ftv1', 'content-type': 'application/json' });
+  });
+
   it('can be turned off per subgraph', async () => {
     const { dispatcher, sent } = fakeSubgraph();
     const source = new PooledRemoteDataSource({ url: 'http://subgraph.test/graphql', dispatcher, deduplicate: false });
