@@ -27,7 +27,8 @@ function rssMiB(pid: number): number {
 async function measure(scenario: string, env: Record<string, string>): Promise<Sample> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+  // As package.json's `start` runs it.
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'gateway/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: 'ignore',

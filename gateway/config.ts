@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isSubgraphName, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.ts';
 import type { DatabaseConfig } from '../prisma/database.ts';
 import { TIER_NAMES, type Tier } from '../schema/tiers.ts';
 import { findModule } from '../schema/modules.ts';
 import { isV1ServiceName, V1_SERVICE_NAMES, V1_SERVICES } from '../schema/v1-services.ts';
+import { supergraphSubgraphs } from '../schema/supergraph-subgraphs.ts';
 import type { OutagePolicy } from './rate-limit/outage-policy.ts';
 import { parseDuration } from '../subgraphs/webhooks/delivery/durations.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../subgraphs/webhooks/delivery/retry-schedule.ts';
@@ -31,6 +33,13 @@ export interface JwtConfig {
 
 export type SubgraphLocation = { kind: 'in-process' } | { kind: 'remote'; url: string };
 
+/**
+ * What the gateway serves: the committed supergraph of its own subgraphs, or a
+ * foreign one (SUPERGRAPH_PATH) whose subgraphs it reaches at the URLs recorded
+ * in it, with the same edge (identity, limits) in front.
+ */
+export type SupergraphSource = { kind: 'own' } | { kind: 'external'; path: string; sdl: string };
+
 export interface AppConfig {
   readonly env: Environment;
   readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
@@ -38,7 +47,10 @@ export interface AppConfig {
   readonly redis: RedisConfig;
   readonly jwt: JwtConfig;
   readonly internalToken: { readonly secret: Uint8Array; readonly ttlSeconds: number; readonly generated: boolean };
+  readonly supergraph: SupergraphSource;
+  /** Our own subgraphs, or with an external supergraph the ones it names (all remote). */
   readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
+  readonly subgraphFetch: SubgraphFetchConfig;
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly registrationEnabled: boolean;
   readonly apiKeyCacheTtlMs: number;
@@ -51,6 +63,14 @@ export interface AppConfig {
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** How remote subgraphs are called. */
+export interface SubgraphFetchConfig {
+  /** Keep-alive connections per subgraph origin. */
+  readonly connectionsPerSubgraph: number;
+  /** Subgraphs whose identical in-flight query fetches are each sent (not shared). */
+  readonly deduplicationExcluded: readonly SubgraphName[];
 }
 
 export interface RateLimitConfig {
@@ -247,6 +267,12 @@ const environmentSchema = z.object({
   INTERNAL_TOKEN_SECRET: secret.optional(),
   INTERNAL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   SUBGRAPH_URLS: subgraphUrls.default({}),
+  SUPERGRAPH_PATH: z.string().min(1).optional(),
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(128),
+  SUBGRAPH_DEDUP_EXCLUDE: z
+    .string()
+    .transform((value) => value.split(',').map((name) => name.trim()).filter(Boolean))
+    .default([]),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   REGISTRATION_ENABLED: boolean.default(true),
@@ -311,6 +337,10 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
   const env = parsed.data;
 
   const remote = env.SUBGRAPH_URLS;
+  const external = env.SUPERGRAPH_PATH === undefined ? null : externalSupergraph(env.SUPERGRAPH_PATH);
+  if (external && Object.keys(remote).length > 0) {
+    throw new ConfigError('SUBGRAPH_URLS', 'cannot be combined with SUPERGRAPH_PATH (an external supergraph records its own subgraph URLs)');
+  }
   const distributed = role === 'subgraph' || Object.keys(remote).length > 0;
   const sharedSecretsRequired = distributed || env.NODE_ENV === 'production';
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
@@ -333,12 +363,19 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     throw new ConfigError('UPSTREAM_SIGNING_SECRET', 'is required in production (upstreams verify the principal header with it)');
   }
 
-  const subgraphs = Object.fromEntries(
-    SUBGRAPH_NAMES.map((name): [SubgraphName, SubgraphLocation] => {
-      const url = remote[name];
-      return [name, url === undefined ? { kind: 'in-process' } : { kind: 'remote', url }];
-    }),
-  ) as Record<SubgraphName, SubgraphLocation>;
+  const supergraph: SupergraphSource = external ? external.source : { kind: 'own' };
+  const subgraphs: Record<SubgraphName, SubgraphLocation> = external
+    ? Object.fromEntries(Object.entries(external.urls).map(([name, url]) => [name, { kind: 'remote', url }]))
+    : Object.fromEntries(
+        SUBGRAPH_NAMES.map((name): [SubgraphName, SubgraphLocation] => {
+          const url = remote[name];
+          return [name, url === undefined ? { kind: 'in-process' } : { kind: 'remote', url }];
+        }),
+      );
+  const unknownSubgraph = env.SUBGRAPH_DEDUP_EXCLUDE.find((name) => !(name in subgraphs));
+  if (unknownSubgraph !== undefined) {
+    throw new ConfigError('SUBGRAPH_DEDUP_EXCLUDE', `names '${unknownSubgraph}', which is not a subgraph of this gateway (${Object.keys(subgraphs).join(', ')})`);
+  }
 
   const config: AppConfig = {
     env: env.NODE_ENV,
@@ -351,7 +388,9 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       ttlSeconds: env.INTERNAL_TOKEN_TTL_SECONDS,
       generated: env.INTERNAL_TOKEN_SECRET === undefined,
     },
+    supergraph,
     subgraphs,
+    subgraphFetch: { connectionsPerSubgraph: env.SUBGRAPH_CONNECTIONS, deduplicationExcluded: env.SUBGRAPH_DEDUP_EXCLUDE },
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD } : null,
     registrationEnabled: env.REGISTRATION_ENABLED,
     apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
@@ -387,6 +426,25 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     logLevel: env.LOG_LEVEL,
   };
   return deepFreeze(config);
+}
+
+/** Read and checked here so a bad file stops the start with one line, like any other variable. */
+function externalSupergraph(path: string): { source: SupergraphSource; urls: Record<string, string> } {
+  let sdl: string;
+  try {
+    sdl = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError('SUPERGRAPH_PATH', `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}: ${path})`);
+  }
+  let subgraphs: Record<string, string>;
+  try {
+    subgraphs = supergraphSubgraphs(sdl);
+  } catch (error) {
+    throw new ConfigError('SUPERGRAPH_PATH', `is not a composed supergraph: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const badUrl = Object.entries(subgraphs).find(([, url]) => !/^https?:\/\//.test(url) || !URL.canParse(url));
+  if (badUrl) throw new ConfigError('SUPERGRAPH_PATH', `records subgraph '${badUrl[0]}' at '${badUrl[1]}', which is not an http(s) URL`);
+  return { source: { kind: 'external', path, sdl }, urls: subgraphs };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
+import { Agent } from 'undici';
 import { subgraphDefinition } from '../subgraphs/registry.ts';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.ts';
+import type { SubgraphName } from '../subgraphs/names.ts';
 import { buildExecutableSubgraph } from '../subgraphs/shared/build-subgraph-schema.ts';
 import { internalTokens } from '../subgraphs/shared/internal-token.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
@@ -57,8 +58,8 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
 
     const tokens = internalTokens(config.internalToken);
     const localSchemas = new Map<SubgraphName, GraphQLSchema>();
-    for (const name of SUBGRAPH_NAMES) {
-      if (config.subgraphs[name]?.kind !== 'remote') {
+    for (const [name, location] of Object.entries(config.subgraphs)) {
+      if (location.kind === 'in-process') {
         localSchemas.set(name, buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices));
       }
     }
@@ -68,13 +69,19 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const revocations = await tokenRevocations({ prisma, events: platform.events });
     closers.push(['token revocations', () => revocations.close()]);
 
+    // Remote subgraph fetches reuse connections: one pool per subgraph origin.
+    const subgraphPool = new Agent({ keepAliveTimeout: 30_000, connections: config.subgraphFetch.connectionsPerSubgraph });
+    closers.push(['subgraph connection pool', () => subgraphPool.close()]);
     const apollo = createSupergraphServer({
       subgraphs: config.subgraphs,
       localSchemas,
       tokens,
+      dispatcher: subgraphPool,
+      deduplicationExcluded: new Set(config.subgraphFetch.deduplicationExcluded),
       logger,
       production: config.env === 'production',
       operationLimits: config.operationLimits,
+      ...(config.supergraph.kind === 'external' ? { supergraphSdl: config.supergraph.sdl } : {}),
     });
     await apollo.start();
     closers.push(['apollo server', () => apollo.stop()]);

@@ -1,15 +1,16 @@
 import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
 import type { MaskOptions } from '../../subgraphs/shared/mask-error.ts';
 import { maskError } from '../../subgraphs/shared/mask-error.ts';
 import type { EdgeContext } from './edge-context.ts';
+import type { PerRequestVerifier } from './per-request-verifier.ts';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
 export interface InProcessDataSourceOptions {
   readonly schema: GraphQLSchema;
-  readonly tokens: InternalTokens;
+  /** Checks the edge's internal token (once per client request). */
+  readonly verify: PerRequestVerifier;
   readonly mask: MaskOptions;
   /** Distinct subgraph operations kept parsed and validated. @default 1000 */
   readonly documentCacheSize?: number;
@@ -26,11 +27,9 @@ export class InProcessDataSource implements GraphQLDataSource<EdgeContext> {
   constructor(private readonly options: InProcessDataSourceOptions) {}
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<EdgeContext>): Promise<GatewayGraphQLResponse> {
-    const edge = context as Partial<EdgeContext>;
-    const token = edge.internalToken ? await edge.internalToken() : undefined;
     let call;
     try {
-      call = await this.options.tokens.verify(token);
+      call = await this.options.verify(context as Partial<EdgeContext>);
     } catch (error) {
       return { errors: [maskError({ message: (error as Error).message, extensions: (error as { extensions?: Record<string, unknown> }).extensions ?? {} }, error, this.options.mask)] };
     }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import type { Dispatcher } from 'undici';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
@@ -17,13 +18,18 @@ import { aliasLimitRule, depthLimitRule } from './operation-limits.ts';
 import type { Logger } from '../logger.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
-import { AuthenticatedRemoteDataSource } from './remote-data-source.ts';
+import { perRequestVerifier } from './per-request-verifier.ts';
+import { PooledRemoteDataSource } from './pooled-remote-data-source.ts';
 
 export interface SupergraphServerOptions {
   readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
   /** Executable schemas of the subgraphs that run in this process. */
   readonly localSchemas: ReadonlyMap<SubgraphName, GraphQLSchema>;
   readonly tokens: InternalTokens;
+  /** Keep-alive pool for the remote subgraphs' fetches. */
+  readonly dispatcher: Dispatcher;
+  /** Remote subgraphs whose identical in-flight fetches are not shared. */
+  readonly deduplicationExcluded: ReadonlySet<SubgraphName>;
   readonly logger: Logger;
   readonly production: boolean;
   readonly operationLimits: OperationLimits;
@@ -58,15 +64,18 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error'),
   };
 
+  const verify = perRequestVerifier(options.tokens);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name }): GraphQLDataSource<EdgeContext> => {
       const location = options.subgraphs[name as SubgraphName];
       if (!location) throw new Error(`The supergraph names a subgraph '${name}' this gateway does not know`);
-      if (location.kind === 'remote') return new AuthenticatedRemoteDataSource({ url: location.url });
+      if (location.kind === 'remote') {
+        return new PooledRemoteDataSource({ url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name) });
+      }
       const schema = options.localSchemas.get(name as SubgraphName);
       if (!schema) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
-      return new InProcessDataSource({ schema, tokens: options.tokens, mask });
+      return new InProcessDataSource({ schema, verify, mask });
     },
     logger: options.logger,
   });

@@ -16,6 +16,7 @@ import { unauthenticated } from '../../schema/errors.ts';
 import { SCOPES, type Scope } from '../../schema/scopes.ts';
 import { TIER_NAMES, type Tier } from '../../schema/tiers.ts';
 import type { JwtConfig } from '../config.ts';
+import { verifiedTokenCache } from './verified-token-cache.ts';
 
 /** What a verified access token says about its holder. */
 export interface AccessClaims {
@@ -70,6 +71,7 @@ async function loadKeys(config: JwtConfig): Promise<KeyPair> {
 export async function accessTokens(config: JwtConfig): Promise<AccessTokens> {
   const algorithm = config.keys.algorithm;
   const keys = await loadKeys(config);
+  const verified = verifiedTokenCache<AccessClaims>();
 
   return {
     async issue({ userId, tier, scopes }) {
@@ -89,6 +91,8 @@ export async function accessTokens(config: JwtConfig): Promise<AccessTokens> {
     },
 
     async verify(token) {
+      const known = verified.get(token);
+      if (known) return known;
       try {
         const { payload } = await jwtVerify(token, keys.verifying, {
           // Pinning the one configured algorithm is what refuses `none` and HS/RS confusion.
@@ -98,7 +102,9 @@ export async function accessTokens(config: JwtConfig): Promise<AccessTokens> {
           requiredClaims: ['sub', 'jti', 'exp', 'iat'],
         });
         const claims = customClaims.parse(payload);
-        return { userId: claims.sub, tier: claims.tier, scopes: claims.scopes, tokenId: claims.jti, expiresAt: claims.exp };
+        const accessClaims: AccessClaims = Object.freeze({ userId: claims.sub, tier: claims.tier, scopes: Object.freeze(claims.scopes), tokenId: claims.jti, expiresAt: claims.exp });
+        verified.set(token, accessClaims);
+        return accessClaims;
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Token has expired');
         if (error instanceof joseErrors.JOSEError || error instanceof z.ZodError) throw unauthenticated('Invalid token');

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { composeBenchSupergraph } from '../../bench/subgraphs/compose.ts';
 import { ConfigError, loadConfig } from '../../gateway/config.ts';
 import { SUBGRAPH_NAMES } from '../../subgraphs/names.ts';
 
@@ -33,6 +37,8 @@ describe('configuration', () => {
     [{ JWT_ALGORITHM: 'RS256' }, 'JWT_PRIVATE_KEY'],
     [{ ADMIN_EMAIL: 'admin@example.test' }, 'ADMIN_PASSWORD'],
     [{ SUBGRAPH_URLS: 'nosuch=http://x' }, 'SUBGRAPH_URLS'],
+    [{ SUBGRAPH_DEDUP_EXCLUDE: 'auth,nosuch' }, 'SUBGRAPH_DEDUP_EXCLUDE'],
+    [{ SUBGRAPH_CONNECTIONS: '0' }, 'SUBGRAPH_CONNECTIONS'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: secret }, 'INTERNAL_TOKEN_SECRET'],
     [{ SUBGRAPH_URLS: 'auth=http://127.0.0.1:4101/graphql', JWT_SECRET: secret, INTERNAL_TOKEN_SECRET: secret }, 'DATABASE_URL'],
@@ -87,5 +93,58 @@ describe('configuration', () => {
     };
     expect(() => loadConfig(apart)).toThrow(/TRAINING_CALLBACK_SECRET/);
     expect(loadConfig({ ...apart, TRAINING_CALLBACK_SECRET: secret }).v1.callbackSecretGenerated).toBe(false);
+  });
+
+  describe('an external supergraph (SUPERGRAPH_PATH)', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'config-supergraph-'));
+    const write = (name: string, text: string) => {
+      const path = join(folder, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const urls = {
+      accounts: 'http://10.0.0.1:4001/graphql',
+      inventory: 'http://10.0.0.2:4002/graphql',
+      products: 'http://10.0.0.3:4003/graphql',
+      reviews: 'http://10.0.0.4:4004/graphql',
+    };
+
+    it('serves the supergraph in the file and reaches every subgraph it names at its recorded URL', () => {
+      const path = write('good.graphql', composeBenchSupergraph(urls));
+      const config = loadConfig({ SUPERGRAPH_PATH: path });
+      expect(config.supergraph).toMatchObject({ kind: 'external', path });
+      expect(config.subgraphs).toEqual(Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, { kind: 'remote', url }])));
+      // Our own platform still runs in this process (API keys, revocations): no database server needed.
+      expect(config.database.kind).toBe('pglite');
+    });
+
+    it.each([
+      ['a missing file', () => ({ SUPERGRAPH_PATH: join(folder, 'absent.graphql') }), 'SUPERGRAPH_PATH', /cannot be read/],
+      ['text that is not GraphQL', () => ({ SUPERGRAPH_PATH: write('bad.graphql', 'not { graphql') }), 'SUPERGRAPH_PATH', /not a composed supergraph/],
+      ['a schema that names no subgraph', () => ({ SUPERGRAPH_PATH: write('plain.graphql', 'type Query { a: Int }') }), 'SUPERGRAPH_PATH', /names no subgraph/],
+      [
+        'a subgraph URL that is not http(s)',
+        () => ({ SUPERGRAPH_PATH: write('ftp.graphql', composeBenchSupergraph({ ...urls, reviews: 'ftp://10.0.0.4/graphql' })) }),
+        'SUPERGRAPH_PATH',
+        /reviews/,
+      ],
+      [
+        'SUBGRAPH_URLS at the same time',
+        () => ({ SUPERGRAPH_PATH: write('both.graphql', composeBenchSupergraph(urls)), SUBGRAPH_URLS: 'auth=http://127.0.0.1:4101/graphql' }),
+        'SUBGRAPH_URLS',
+        /cannot be combined/,
+      ],
+    ])('refuses %s', (_, env, variable, problem) => {
+      let thrown: unknown;
+      try {
+        loadConfig(env());
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as ConfigError).variable).toBe(variable);
+      expect((thrown as ConfigError).message).toMatch(problem);
+      expect((thrown as ConfigError).message.split('\n')).toHaveLength(1);
+    });
   });
 });
