@@ -18,5 +18,8 @@ export const agentForgeAccess: AccessRuleMap = {
   'User.trainingJobs': ownerOrAdmin(userId, ['read:models']),
   'User.__resolveReference': ownerOrAdmin(userId),
   'TrainedModel.*': allow,
+  // Subscriptions are served by the gateway, which evaluates this rule when one starts.
+  'Subscription.trainingJobUpdated': authenticated({ scopes: ['read:models'] }),
+  'TrainingEvent.*': allow,
   'ChatReply.*': allow,
 };

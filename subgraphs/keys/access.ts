@@ -17,4 +17,9 @@ export const keysAccess: AccessRuleMap = {
   'User.apiKeys': ownerOrAdmin(userId, ['read:keys']),
   'User.__resolveReference': ownerOrAdmin(userId),
   'CreatedApiKey.*': allow,
+  // Subscriptions are served by the gateway, which evaluates these rules when one starts.
+  'Subscription.apiKeyChanged': authenticated({ scopes: ['read:keys'] }),
+  'Subscription.usageThresholdCrossed': authenticated(),
+  'ApiKeyEvent.*': allow,
+  'UsageThresholdEvent.*': allow,
 };
