@@ -12,6 +12,8 @@ import { createSupergraphServer } from './executor/supergraph-server.ts';
 import { edgeHandler } from './http/edge-handler.ts';
 import { healthChecks } from './http/health.ts';
 import { rateLimitStep } from './http/rate-limit-step.ts';
+import { memoryCrossingLatch, redisCrossingLatch } from './rate-limit/crossing-latch.ts';
+import { usageAlerts } from './rate-limit/usage-alerts.ts';
 import { v1Routes } from './http/v1-routes.ts';
 import { uploadStore } from './uploads/upload-store.ts';
 import { apiKeyVerifier } from './identity/api-key-verifier.ts';
@@ -76,7 +78,15 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const handler = edgeHandler({
       server: apollo,
       authenticate: authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations }),
-      rateLimit: rateLimitStep({ store: platform.rateLimitStore, resolver: platform.subgraphServices.rateLimits }),
+      rateLimit: rateLimitStep({
+        store: platform.rateLimitStore,
+        resolver: platform.subgraphServices.rateLimits,
+        usageAlerts: usageAlerts({
+          events: platform.events,
+          latch: platform.redis ? redisCrossingLatch(platform.redis) : memoryCrossingLatch(),
+          logger,
+        }),
+      }),
       trustProxy: config.trustProxy,
       cors: config.cors,
       tokens,

@@ -2,8 +2,7 @@ import type { Tier } from './tiers.ts';
 
 /**
  * The event catalog (CONTRACT.md section 6). Payloads never carry secrets: no
- * key material, no hashes, no tokens. Later issues add webhook and usage events
- * here.
+ * key material, no hashes, no tokens. Later issues add webhook events here.
  */
 export interface EventPayloads {
   'api_key.created': { keyId: string; name: string; tier: Tier };
@@ -16,6 +15,22 @@ export interface EventPayloads {
   'training.progress': TrainingEventPayload;
   'training.completed': TrainingEventPayload;
   'training.failed': TrainingEventPayload;
+  /** Published by the edge's rate-limit step once per crossing, not per request. */
+  'usage.threshold_crossed': UsageThresholdPayload;
+}
+
+export const USAGE_THRESHOLDS = [80, 100] as const;
+
+export interface UsageThresholdPayload {
+  /** `user:<id>` or `key:<id>`, the rate-limit subject. */
+  principal: string;
+  keyId: string | null;
+  window: 'minute' | 'hour';
+  threshold: (typeof USAGE_THRESHOLDS)[number];
+  limit: number;
+  remaining: number;
+  /** ISO time when the window is back to full capacity. */
+  resetAt: string;
 }
 
 /** A training job's state after an upstream report (agent-forge subgraph). */
@@ -31,7 +46,7 @@ export interface TrainingEventPayload {
 
 export type EventType = keyof EventPayloads;
 
-export const EVENT_TYPES = ['api_key.created', 'api_key.revoked', 'api_key.updated', 'user.tier_changed', 'token.revoked', 'module.status_changed', 'training.progress', 'training.completed', 'training.failed'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = ['api_key.created', 'api_key.revoked', 'api_key.updated', 'user.tier_changed', 'token.revoked', 'module.status_changed', 'training.progress', 'training.completed', 'training.failed', 'usage.threshold_crossed'] as const satisfies readonly EventType[];
 
 export interface PlatformEvent<T extends EventType = EventType> {
   readonly id: string;
