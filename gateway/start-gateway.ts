@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GraphQLSchema } from 'graphql';
+import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { subgraphDefinition } from '../subgraphs/registry.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.ts';
 import { buildExecutableSubgraph } from '../subgraphs/shared/build-subgraph-schema.ts';
@@ -21,6 +21,11 @@ import { authenticator } from './identity/authenticate.ts';
 import { tokenRevocations } from './identity/token-revocations.ts';
 import type { Logger } from './logger.ts';
 import { openPlatformServices } from './platform-services.ts';
+import { connectionRegistry } from './subscriptions/connection-registry.ts';
+import { eventHub } from './subscriptions/event-hub.ts';
+import { graphqlWsServer } from './subscriptions/graphql-ws-server.ts';
+import { legacyWsServer } from './subscriptions/legacy-ws.ts';
+import { routeUpgrades } from './subscriptions/upgrade-router.ts';
 
 export interface RunningGateway {
   readonly server: Server;
@@ -64,7 +69,10 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const revocations = await tokenRevocations({ prisma, events: platform.events });
     closers.push(['token revocations', () => revocations.close()]);
 
+    let apiSchema: GraphQLSchema | null = null;
     const apollo = createSupergraphServer({
+      // A copy without Apollo's field instrumentation, so graphql-js runs the subscription resolvers.
+      onApiSchema: (schema) => (apiSchema = buildSchema(printSchema(schema))),
       subgraphs: config.subgraphs,
       localSchemas,
       tokens,
@@ -75,18 +83,21 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     await apollo.start();
     closers.push(['apollo server', () => apollo.stop()]);
 
+    const authenticate = authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations });
+    const rateLimit = rateLimitStep({
+      store: platform.rateLimitStore,
+      resolver: platform.subgraphServices.rateLimits,
+      usageAlerts: usageAlerts({
+        events: platform.events,
+        latch: platform.redis ? redisCrossingLatch(platform.redis) : memoryCrossingLatch(),
+        logger,
+      }),
+    });
+    const execute = operationExecutor(apollo);
     const handler = edgeHandler({
       server: apollo,
-      authenticate: authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations }),
-      rateLimit: rateLimitStep({
-        store: platform.rateLimitStore,
-        resolver: platform.subgraphServices.rateLimits,
-        usageAlerts: usageAlerts({
-          events: platform.events,
-          latch: platform.redis ? redisCrossingLatch(platform.redis) : memoryCrossingLatch(),
-          logger,
-        }),
-      }),
+      authenticate,
+      rateLimit,
       trustProxy: config.trustProxy,
       cors: config.cors,
       tokens,
@@ -104,7 +115,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       bodyLimitBytes: config.http.bodyLimitBytes,
       startedAt,
       routes: v1Routes({
-        execute: operationExecutor(apollo),
+        execute,
         uploads: await uploadStore(config.v1.uploads),
         prisma,
         secret: config.v1.callbackSecret,
@@ -113,6 +124,27 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     });
 
     const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => void handler(request, response));
+    // Subscriptions share the port and the edge's identity and limits.
+    const hub = eventHub({ events: platform.events, maxQueuedEvents: config.subscriptions.maxQueuedEvents });
+    const registry = connectionRegistry({ events: platform.events, maxConnectionsPerPrincipal: config.subscriptions.maxConnectionsPerPrincipal });
+    const admission = { authenticate, rateLimit, registry };
+    const graphqlWs = graphqlWsServer({
+      ...admission,
+      schema: () => {
+        if (!apiSchema) throw new Error('The gateway has not loaded its schema');
+        return apiSchema;
+      },
+      hub,
+      execute,
+      signInternalToken: tokens.sign,
+      operationLimits: config.operationLimits,
+      trustProxy: config.trustProxy,
+      logger,
+      production: config.env === 'production',
+      maxPayloadBytes: config.http.bodyLimitBytes,
+    });
+    const legacyWs = legacyWsServer({ ...admission, hub, trustProxy: config.trustProxy, logger });
+    const upgrades = routeUpgrades(server, { '/graphql': graphqlWs.sockets, '/ws': legacyWs.sockets });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.http.port, config.http.host, () => resolve());
@@ -126,6 +158,20 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         }),
     ]);
+
+    // Runs before the HTTP server's closer: clients get a close frame only after
+    // every event this replica accepted has been sent.
+    closers.push([
+      'subscriptions',
+      async () => {
+        upgrades.refuseNew();
+        if (!(await hub.drained(5_000))) logger.warn('subscribers still had unsent events at shutdown');
+        await Promise.all([graphqlWs.close(), legacyWs.close()]);
+        hub.close();
+        registry.close();
+      },
+    ]);
+
     const address = server.address() as AddressInfo;
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const url = `http://${host}:${address.port}`;

@@ -29,6 +29,8 @@ export interface SupergraphServerOptions {
   readonly operationLimits: OperationLimits;
   /** @default the committed schema/supergraph.graphql */
   readonly supergraphSdl?: string;
+  /** Told the API schema once the gateway has loaded it (the subscription server validates against it). */
+  readonly onApiSchema?: (schema: GraphQLSchema) => void;
 }
 
 /**
@@ -70,6 +72,10 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     },
     logger: options.logger,
   });
+  if (options.onApiSchema) {
+    const onApiSchema = options.onApiSchema;
+    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => onApiSchema(apiSchema));
+  }
 
   return new ApolloServer<EdgeContext>({
     gateway,
