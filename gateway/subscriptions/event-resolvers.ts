@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLFieldResolver, type GraphQLFormattedError, type GraphQLResolveInfo } from 'graphql';
+import { GraphQLError, type FieldNode, type GraphQLFieldResolver, type GraphQLFormattedError, type GraphQLResolveInfo } from 'graphql';
 import { serviceUnavailable, validationError } from '../../schema/errors.ts';
 import { evaluate } from '../../subgraphs/shared/access-rules.ts';
 import { subgraphDefinition } from '../../subgraphs/registry.ts';
@@ -44,11 +44,13 @@ function errorFrom(formatted: GraphQLFormattedError): GraphQLError {
  */
 export function eventResolvers(options: EventResolversOptions): EventResolvers {
   const fetched = new WeakMap<object, Fetched>();
-  const queries = new WeakMap<GraphQLResolveInfo['fieldNodes'], string>();
+  // Keyed by the field's node in the subscriber's document, which every event's execution shares.
+  const queries = new WeakMap<FieldNode, string>();
 
   const fetchEntity = async (entity: EventEntityField, id: unknown, info: GraphQLResolveInfo, context: SubscriptionContext, eventId: unknown) => {
-    let query = queries.get(info.fieldNodes);
-    if (!query) queries.set(info.fieldNodes, (query = entityQuery(entity, info)));
+    const node = info.fieldNodes[0]!;
+    let query = queries.get(node);
+    if (!query) queries.set(node, (query = entityQuery(entity, info)));
     const edge = edgeContext(context.principal, `${context.connectionId}:${String(eventId)}`, context.clientAddress, options.signInternalToken);
     const result = await options.execute(query, { ...info.variableValues, [ENTITY_ID_VARIABLE]: id }, edge);
     const errors = new Map<string, GraphQLFormattedError>();
