@@ -24,7 +24,7 @@ import { openPlatformServices } from './platform-services.ts';
 import { connectionRegistry } from './subscriptions/connection-registry.ts';
 import { eventHub } from './subscriptions/event-hub.ts';
 import { graphqlWsServer } from './subscriptions/graphql-ws-server.ts';
-import { legacyWsServer } from './subscriptions/legacy-ws.ts';
+import { legacyWsServer } from '../rest-bridge/legacy-ws.ts';
 import { routeUpgrades } from './subscriptions/upgrade-router.ts';
 
 export interface RunningGateway {

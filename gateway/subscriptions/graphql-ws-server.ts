@@ -83,6 +83,11 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
           end(admission.refusal);
           return false;
         }
+        // The client may have gone while it was being authenticated; its slot must not stay taken.
+        if (socket.readyState !== socket.OPEN) {
+          admission.release();
+          return false;
+        }
         socket.once('close', admission.release);
         contexts.set(socket, { principal: admission.principal, clientAddress: address, connectionId, end });
         return true;

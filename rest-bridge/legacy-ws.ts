@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AnyPlatformEvent } from '../../schema/events.ts';
-import { clientAddress } from '../http/client-address.ts';
-import type { Logger } from '../logger.ts';
-import { admitConnection, closeFrameOf, connectionCredentials, type ConnectionAdmissionOptions } from './connection-auth.ts';
-import { entitledTo } from './event-entitlement.ts';
-import type { EventHub } from './event-hub.ts';
+import type { AnyPlatformEvent } from '../schema/events.ts';
+import { clientAddress } from '../gateway/http/client-address.ts';
+import type { Logger } from '../gateway/logger.ts';
+import { admitConnection, closeFrameOf, connectionCredentials, type ConnectionAdmissionOptions } from '../gateway/subscriptions/connection-auth.ts';
+import { entitledTo } from '../gateway/subscriptions/event-entitlement.ts';
+import type { EventHub } from '../gateway/subscriptions/event-hub.ts';
 
 export interface LegacyWsOptions extends ConnectionAdmissionOptions {
   readonly hub: EventHub;
@@ -67,11 +67,18 @@ export function legacyWsServer(options: LegacyWsOptions): { readonly sockets: We
 
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
     const credentials = connectionCredentials(undefined, request, url);
-    if (!credentials.authorization && !credentials.apiKey) return;
+    const address = clientAddress(request, options.trustProxy);
+    const end = (reason: Parameters<typeof closeFrameOf>[0]): void => socket.close(...closeFrameOf(reason));
     void (async () => {
-      const end = (reason: Parameters<typeof closeFrameOf>[0]): void => socket.close(...closeFrameOf(reason));
-      const admission = await admitConnection(options, credentials, clientAddress(request, options.trustProxy), (principal) => ({ principal, end }));
+      if (!credentials.authorization && !credentials.apiKey) {
+        // Anonymous: counted by address like any anonymous request, then ping/pong only.
+        const verdict = await options.rateLimit(null, address);
+        if (verdict.refusal) end(verdict.refusal);
+        return;
+      }
+      const admission = await admitConnection(options, credentials, address, (principal) => ({ principal, end }));
       if ('refusal' in admission) return end(admission.refusal);
+      if (socket.readyState !== socket.OPEN) return admission.release();
       const { principal } = admission;
       const feed = options.hub.open({
         types: TRAINING_EVENTS,
@@ -83,7 +90,6 @@ export function legacyWsServer(options: LegacyWsOptions): { readonly sockets: We
         admission.release();
         void feed.return(undefined);
       });
-      if (socket.readyState !== socket.OPEN) return void feed.return(undefined);
       for await (const message of feed) if (message) await send(socket, message);
     })().catch((error: unknown) => {
       options.logger.error({ err: error }, 'legacy /ws connection failed');
