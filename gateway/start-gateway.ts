@@ -94,6 +94,9 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       }),
     });
     const execute = operationExecutor(apollo);
+    // Subscriptions share the port and the edge's identity and limits.
+    const hub = eventHub({ events: platform.events, maxQueuedEvents: config.subscriptions.maxQueuedEvents });
+    const registry = connectionRegistry({ events: platform.events, maxConnectionsPerPrincipal: config.subscriptions.maxConnectionsPerPrincipal });
     const handler = edgeHandler({
       server: apollo,
       authenticate,
@@ -110,6 +113,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
         tokens,
         moduleStatus: platform.subgraphServices.moduleStatus,
         moduleUpstreams: platform.subgraphServices.moduleUpstreams,
+        subscriptions: () => ({ connections: registry.size, subscriptions: hub.feedCount }),
       }),
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
@@ -124,9 +128,6 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     });
 
     const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => void handler(request, response));
-    // Subscriptions share the port and the edge's identity and limits.
-    const hub = eventHub({ events: platform.events, maxQueuedEvents: config.subscriptions.maxQueuedEvents });
-    const registry = connectionRegistry({ events: platform.events, maxConnectionsPerPrincipal: config.subscriptions.maxConnectionsPerPrincipal });
     const admission = { authenticate, rateLimit, registry };
     const graphqlWs = graphqlWsServer({
       ...admission,

@@ -22,6 +22,7 @@ import { aliasLimitRule, depthLimitRule } from '../executor/operation-limits.ts'
 import { clientAddress } from '../http/client-address.ts';
 import type { Logger } from '../logger.ts';
 import type { InternalCall } from '../../subgraphs/shared/internal-token.ts';
+import { maskError, type MaskOptions } from '../../subgraphs/shared/mask-error.ts';
 import { admitConnection, closeFrameOf, connectionCredentials, type ConnectionAdmissionOptions } from './connection-auth.ts';
 import type { EventHub } from './event-hub.ts';
 import { eventResolvers } from './event-resolvers.ts';
@@ -57,6 +58,11 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const contexts = new WeakMap<WebSocket, SubscriptionContext>();
   const resolvers = eventResolvers({ hub: options.hub, execute: options.execute, signInternalToken: options.signInternalToken });
+  const mask: MaskOptions = {
+    exposeStack: !options.production,
+    onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error in a subscription'),
+  };
+  const masked = (errors: readonly GraphQLError[]) => errors.map((error) => maskError(error.toJSON(), error, mask));
   const rules = [...specifiedRules, depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases)];
 
   const runOverApollo = async (args: ExecutionArgs): Promise<ExecutionResult> => {
@@ -114,6 +120,10 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
           contextValue: context,
         };
       },
+      // Errors leave as contract codes, as they do over HTTP.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { data: result.data ?? null, errors: masked(result.errors), ...(result.extensions ? { extensions: result.extensions } : {}) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => masked(errors),
       execute: runOverApollo,
       subscribe: (args) =>
         subscribe({ ...args, subscribeFieldResolver: resolvers.subscribeFieldResolver, fieldResolver: resolvers.fieldResolver }),

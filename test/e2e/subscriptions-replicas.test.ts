@@ -4,7 +4,7 @@ import { ADMIN, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../support/gateway
 import { graphql } from '../support/graphql-client.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.ts';
 import { freePort, startTsProcess, type StartedProcess } from '../support/processes.ts';
-import { connectSubscriber, type TestSubscriber } from '../support/subscription-client.ts';
+import { connectSubscriber, openSubscriptions, subscriptionsRegistered, type TestSubscriber } from '../support/subscription-client.ts';
 
 const redisUrl = process.env['REDIS_URL'];
 const KEY_EVENTS = 'subscription { apiKeyChanged { kind keyId key { name owner { email } } } }';
@@ -61,10 +61,12 @@ describe.runIf(postgresAvailable && redisUrl)('subscriptions across two gateway 
       subscribers.push(subscriber);
       return subscriber;
     };
+    const [firstBefore, secondBefore] = [await openSubscriptions(first), await openSubscriptions(second)];
     const onFirst = connect(first, { token: alice.token }).subscribe(KEY_EVENTS);
     const onSecond = connect(second, { token: alice.token }).subscribe(KEY_EVENTS);
     const adminOnSecond = connect(second, { token: admin.token }).subscribe(KEY_EVENTS);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await subscriptionsRegistered(first, firstBefore + 1);
+    await subscriptionsRegistered(second, secondBefore + 2);
 
     const key = await createApiKey(first, alice.token, { name: 'made on replica 1' });
     const expected = { kind: 'created', keyId: key.id, key: { name: 'made on replica 1', owner: { email: 'alice@replicas.test' } } };
@@ -78,10 +80,11 @@ describe.runIf(postgresAvailable && redisUrl)('subscriptions across two gateway 
     const [first, second] = urls as [string, string];
     const bob = await registerAndLogin(first, 'bob@replicas.test');
     const { apiKey, id } = await createApiKey(first, bob.token, { name: 'short-lived' });
+    const before = await openSubscriptions(second);
     const subscriber = connectSubscriber(second, { apiKey });
     subscribers.push(subscriber);
     subscriber.subscribe(KEY_EVENTS);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await subscriptionsRegistered(second, before + 1);
     const revoked = await graphql(first, 'mutation($id: ID!) { revokeApiKey(id: $id) { status } }', { id }, { token: bob.token });
     expect(revoked.errors).toBeUndefined();
     expect(await subscriber.closed).toEqual({ code: 4401, reason: 'API key revoked' });

@@ -5,7 +5,7 @@ import { createApiKey, login, registerAndLogin, userOfTier } from '../support/ac
 import { startAIVillageUpstream, type AIVillageUpstream } from '../support/aivillage-upstream.ts';
 import { ADMIN, startTestGateway } from '../support/gateway-harness.ts';
 import { graphql } from '../support/graphql-client.ts';
-import { connectSubscriber, waitFor, wsUrlOf, type TestSubscriber } from '../support/subscription-client.ts';
+import { connectSubscriber, openSubscriptions, subscriptionsDroppedTo, subscriptionsRegistered, waitFor, wsUrlOf, type TestSubscriber } from '../support/subscription-client.ts';
 
 const CALLBACK_SECRET = 'test-training-callback-secret-0123456789ab';
 const START = 'mutation($input: StartTrainingInput!) { startTraining(input: $input) { id } }';
@@ -53,10 +53,11 @@ describe('graphql-ws subscriptions on /graphql, with fields from other subgraphs
   });
 
   it("delivers a job's progress and completion with its owner's email (auth) and keys (keys), then unsubscribes", async () => {
+    const before = await openSubscriptions(gateway.url);
     const subscription = connect({ authorization: `Bearer ${alice.token}` }).subscribe(TRAINING);
     const bobs = connect({ token: bob.token }).subscribe(TRAINING);
     const admins = connect(undefined, { authorization: `Bearer ${admin.token}` }).subscribe(TRAINING);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscriptionsRegistered(gateway.url, before + 3);
 
     const jobId = await startJob(alice.token);
     await upstream.report(jobId, { status: 'running', progress: 0.5, step: 500 });
@@ -82,15 +83,17 @@ describe('graphql-ws subscriptions on /graphql, with fields from other subgraphs
 
     subscription.unsubscribe();
     expect(await subscription.ended).toEqual({ completed: true });
+    await subscriptionsDroppedTo(gateway.url, before + 2);
     // Another user's events never reach bob.
     expect(bobs.results).toEqual([]);
   });
 
   it("gives another user nothing even when they name the job, and narrows to one job with jobId", async () => {
     const aliceJob = await startJob(alice.token);
+    const before = await openSubscriptions(gateway.url);
     const bobPeeking = connect({ token: bob.token }).subscribe(TRAINING, { jobId: aliceJob });
     const aliceOther = connect({ token: alice.token }).subscribe(TRAINING, { jobId: aliceJob });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscriptionsRegistered(gateway.url, before + 2);
     await startJob(alice.token);
     await upstream.report(aliceJob, { status: 'running', progress: 0.2 });
     const [only] = await aliceOther.received(1);
@@ -116,28 +119,43 @@ describe('graphql-ws subscriptions on /graphql, with fields from other subgraphs
     const refused = subscriber.subscribe(TRAINING);
     expect(await refused.ended).toEqual({ completed: true });
     expect(refused.results).toMatchObject([{ errors: [{ message: "This credential lacks the 'read:models' scope", extensions: { code: 'INSUFFICIENT_PERMISSIONS' } }] }]);
+    const before = await openSubscriptions(gateway.url);
     const allowed = subscriber.subscribe('subscription { apiKeyChanged { kind keyId key { name owner { email } } } }');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscriptionsRegistered(gateway.url, before + 1);
     const created = await createApiKey(gateway.url, alice.token, { name: 'watched' });
     const [event] = await allowed.received(1);
     expect(event!.data!['apiKeyChanged']).toEqual({ kind: 'created', keyId: created.id, key: { name: 'watched', owner: { email: 'alice@subs.test' } } });
   });
 
+  it("applies the other subgraphs' rules to each event: a key without read:keys gets the event, not the owner's keys", async () => {
+    const { apiKey } = await createApiKey(gateway.url, alice.token, { name: 'models only', scopes: ['read:models', 'write:models'] });
+    const before = await openSubscriptions(gateway.url);
+    const subscription = connect({ apiKey }).subscribe(TRAINING);
+    await subscriptionsRegistered(gateway.url, before + 1);
+    const jobId = await startJob(alice.token);
+    const [event] = await subscription.received(1);
+    expect(event!.data!['trainingJobUpdated']).toMatchObject({ kind: 'progress', jobId, job: null });
+    expect(event!.errors).toMatchObject([{ path: ['trainingJobUpdated', 'job'], extensions: { code: 'INSUFFICIENT_PERMISSIONS' } }]);
+  });
+
   it('ends the connection with 4401 when its API key is revoked', async () => {
     const { apiKey, id } = await createApiKey(gateway.url, bob.token, { name: 'to revoke' });
+    const before = await openSubscriptions(gateway.url);
     const subscriber = connect({ apiKey });
     subscriber.subscribe(TRAINING);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscriptionsRegistered(gateway.url, before + 1);
     const revoked = await graphql(gateway.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { status } }', { id }, { token: bob.token });
     expect(revoked.errors).toBeUndefined();
     expect(await subscriber.closed).toEqual({ code: 4401, reason: 'API key revoked' });
+    await subscriptionsDroppedTo(gateway.url, before);
   });
 
   it('caps open connections per principal with 4429', async () => {
     const carol = await registerAndLogin(gateway.url, 'carol@subs.test');
+    const before = await openSubscriptions(gateway.url);
     const open = Array.from({ length: 3 }, () => connect({ token: carol.token }));
     open.forEach((subscriber) => subscriber.subscribe(TRAINING));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await subscriptionsRegistered(gateway.url, before + 3);
     const extra = connect({ token: carol.token });
     extra.subscribe(TRAINING);
     expect((await extra.closed).code).toBe(4429);
@@ -146,8 +164,9 @@ describe('graphql-ws subscriptions on /graphql, with fields from other subgraphs
   it('announces a usage threshold crossing once, with the key it concerns', async () => {
     const dora = await userOfTier(gateway.url, 'dora@subs.test', 'pro', ADMIN);
     const { apiKey } = await createApiKey(gateway.url, dora.token, { name: 'five a minute', limitPerMinute: 5 });
+    const before = await openSubscriptions(gateway.url);
     const subscription = connect({ token: dora.token }).subscribe('subscription { usageThresholdCrossed { threshold window limit apiKey { name } } }');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscriptionsRegistered(gateway.url, before + 1);
     for (let call = 0; call < 6; call += 1) await graphql(gateway.url, '{ me { id } }', {}, { apiKey });
     const results = await subscription.received(2);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -158,12 +177,14 @@ describe('graphql-ws subscriptions on /graphql, with fields from other subgraphs
   });
 
   it('legacy /ws: ping gets pong, training events arrive as training_progress and training_complete', async () => {
+    const before = await openSubscriptions(gateway.url);
     const socket = new WebSocket(`${wsUrlOf(gateway.url, '/ws')}?token=${alice.token}`);
     const messages: Array<Record<string, unknown>> = [];
     socket.on('message', (data) => messages.push(JSON.parse(String(data))));
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     socket.send(JSON.stringify({ type: 'ping' }));
     await waitFor(() => messages.some((message) => message['type'] === 'pong'), 10_000, 'pong');
+    await subscriptionsRegistered(gateway.url, before + 1);
     const jobId = await startJob(alice.token);
     await upstream.report(jobId, { status: 'running', progress: 0.3 });
     await upstream.report(jobId, { status: 'completed', progress: 1, model_id: 'm-9' });
@@ -185,13 +206,15 @@ describe('graphql-ws subscriptions on /graphql, with fields from other subgraphs
     expect(heard.map((message) => message['type'])).toEqual(['pong']);
     socket.close();
     anonymous.close();
+    await subscriptionsDroppedTo(gateway.url, before);
   });
 
   // Last: it shuts the gateway down.
   it('on shutdown delivers the events already accepted, then sends a close frame', async () => {
+    const before = await openSubscriptions(gateway.url);
     const subscriber = connect({ token: alice.token });
     const subscription = subscriber.subscribe(TRAINING);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscriptionsRegistered(gateway.url, before + 1);
     const jobId = await startJob(alice.token);
     await upstream.report(jobId, { status: 'running', progress: 0.9 });
     const closing = gateway.close();

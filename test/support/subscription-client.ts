@@ -76,3 +76,27 @@ export function connectSubscriber(httpUrl: string, connectionParams: Record<stri
     dispose: () => client.dispose() as Promise<void>,
   };
 }
+
+/** Subscriptions open on the gateway (graphql-ws and /ws), from its /health/detailed report. */
+export async function openSubscriptions(httpUrl: string): Promise<number> {
+  const report = (await (await fetch(`${httpUrl}/health/detailed`)).json()) as { data?: { subscriptions?: { subscriptions?: number } } };
+  return report.data?.subscriptions?.subscriptions ?? 0;
+}
+
+/** Waits until the gateway has registered at least `count` subscriptions, so events published next reach them. */
+export async function subscriptionsRegistered(httpUrl: string, count: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await openSubscriptions(httpUrl)) < count) {
+    if (Date.now() > deadline) throw new Error(`the gateway did not register ${count} subscriptions in time`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Waits until the gateway has let go of subscriptions down to `count`, so later counts start from a settled figure. */
+export async function subscriptionsDroppedTo(httpUrl: string, count: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await openSubscriptions(httpUrl)) > count) {
+    if (Date.now() > deadline) throw new Error(`the gateway still held more than ${count} subscriptions`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
