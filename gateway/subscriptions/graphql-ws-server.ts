@@ -71,7 +71,7 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
     const result = await options.execute(print(args.document), (args.variableValues ?? {}) as Record<string, unknown>, edge, args.operationName ?? undefined);
     return {
       data: result.data,
-      ...(result.errors.length > 0 ? { errors: result.errors.map((error) => new GraphQLError(error.message, { extensions: error.extensions ?? {} })) } : {}),
+      ...(result.errors.length > 0 ? { errors: result.errors.map((error) => new GraphQLError(error.message, { extensions: error.extensions ?? {}, path: error.path })) } : {}),
     };
   };
 

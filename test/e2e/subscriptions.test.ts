@@ -103,6 +103,15 @@ describe('graphql-ws subscriptions on /graphql, with fields from other subgraphs
     expect(bobPeeking.results).toEqual([]);
   });
 
+  it("runs queries sent over the socket through the gateway with the connection's identity", async () => {
+    const subscriber = connect({ token: alice.token });
+    const query = subscriber.subscribe('{ me { email } trainingJob(id: "00000000-0000-0000-0000-000000000000") { id } }');
+    expect(await query.ended).toEqual({ completed: true });
+    expect(query.results).toMatchObject([
+      { data: { me: { email: 'alice@subs.test' } }, errors: [{ path: ['trainingJob'], extensions: { code: 'RESOURCE_NOT_FOUND' } }] },
+    ]);
+  });
+
   it('refuses a connection without credentials, or with bad ones, with 4401', async () => {
     const anonymous = connect(undefined);
     const ended = anonymous.subscribe(TRAINING).ended;
