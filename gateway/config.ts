@@ -31,6 +31,13 @@ export interface JwtConfig {
   readonly ttlSeconds: number;
 }
 
+export interface SubscriptionConfig {
+  /** Open graphql-ws and /ws connections one principal may hold on this replica. */
+  readonly maxConnectionsPerPrincipal: number;
+  /** Events queued for one subscription before it is ended as too slow. */
+  readonly maxQueuedEvents: number;
+}
+
 export type SubgraphLocation = { kind: 'in-process' } | { kind: 'remote'; url: string };
 
 /**
@@ -54,6 +61,7 @@ export interface AppConfig {
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly registrationEnabled: boolean;
   readonly apiKeyCacheTtlMs: number;
+  readonly subscriptions: SubscriptionConfig;
   readonly rateLimits: RateLimitConfig;
   readonly modules: ModulesConfig;
   readonly v1: V1Config;
@@ -277,6 +285,8 @@ const environmentSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   REGISTRATION_ENABLED: boolean.default(true),
   API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  SUBSCRIPTION_MAX_CONNECTIONS_PER_PRINCIPAL: z.coerce.number().int().positive().default(20),
+  SUBSCRIPTION_MAX_QUEUED_EVENTS: z.coerce.number().int().positive().default(1000),
   RATE_LIMITS: tierLimits.default({}),
   MODULE_UPSTREAMS: moduleUpstreams.default({}),
   V1_UPSTREAMS: v1Upstreams.default({}),
@@ -394,6 +404,10 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD } : null,
     registrationEnabled: env.REGISTRATION_ENABLED,
     apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
+    subscriptions: {
+      maxConnectionsPerPrincipal: env.SUBSCRIPTION_MAX_CONNECTIONS_PER_PRINCIPAL,
+      maxQueuedEvents: env.SUBSCRIPTION_MAX_QUEUED_EVENTS,
+    },
     rateLimits: { tiers: env.RATE_LIMITS, outagePolicy: env.RATE_LIMIT_OUTAGE_POLICY },
     modules: {
       upstreams: Object.fromEntries(

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GraphQLSchema } from 'graphql';
+import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
 import { subgraphDefinition } from '../subgraphs/registry.ts';
 import type { SubgraphName } from '../subgraphs/names.ts';
@@ -13,6 +13,8 @@ import { createSupergraphServer } from './executor/supergraph-server.ts';
 import { edgeHandler } from './http/edge-handler.ts';
 import { healthChecks } from './http/health.ts';
 import { rateLimitStep } from './http/rate-limit-step.ts';
+import { memoryCrossingLatch, redisCrossingLatch } from './rate-limit/crossing-latch.ts';
+import { usageAlerts } from './rate-limit/usage-alerts.ts';
 import { v1Routes } from './http/v1-routes.ts';
 import { uploadStore } from './uploads/upload-store.ts';
 import { bridgeRouter } from '../rest-bridge/bridge-router.ts';
@@ -26,6 +28,11 @@ import { tokenRevocations } from './identity/token-revocations.ts';
 import type { Logger } from './logger.ts';
 import { openPlatformServices } from './platform-services.ts';
 import { startWebhookDelivery } from '../subgraphs/webhooks/delivery/start-delivery.ts';
+import { connectionRegistry } from './subscriptions/connection-registry.ts';
+import { eventHub } from './subscriptions/event-hub.ts';
+import { graphqlWsServer } from './subscriptions/graphql-ws-server.ts';
+import { legacyWsServer } from '../rest-bridge/legacy-ws.ts';
+import { routeUpgrades } from './subscriptions/upgrade-router.ts';
 
 export interface RunningGateway {
   readonly server: Server;
@@ -72,7 +79,10 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     // Remote subgraph fetches reuse connections: one pool per subgraph origin.
     const subgraphPool = new Agent({ keepAliveTimeout: 30_000, connections: config.subgraphFetch.connectionsPerSubgraph });
     closers.push(['subgraph connection pool', () => subgraphPool.close()]);
+    let apiSchema: GraphQLSchema | null = null;
     const apollo = createSupergraphServer({
+      // A copy without Apollo's field instrumentation, so graphql-js runs the subscription resolvers.
+      onApiSchema: (schema) => (apiSchema = buildSchema(printSchema(schema))),
       subgraphs: config.subgraphs,
       localSchemas,
       tokens,
@@ -86,12 +96,25 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     await apollo.start();
     closers.push(['apollo server', () => apollo.stop()]);
 
+    const authenticate = authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations });
+    const rateLimit = rateLimitStep({
+      store: platform.rateLimitStore,
+      resolver: platform.subgraphServices.rateLimits,
+      usageAlerts: usageAlerts({
+        events: platform.events,
+        latch: platform.redis ? redisCrossingLatch(platform.redis) : memoryCrossingLatch(),
+        logger,
+      }),
+    });
     const execute = operationExecutor(apollo);
+    // Subscriptions share the port and the edge's identity and limits.
+    const hub = eventHub({ events: platform.events, maxQueuedEvents: config.subscriptions.maxQueuedEvents });
+    const registry = connectionRegistry({ events: platform.events, maxConnectionsPerPrincipal: config.subscriptions.maxConnectionsPerPrincipal });
     const uploads = await uploadStore(config.v1.uploads);
     const handler = edgeHandler({
       server: apollo,
-      authenticate: authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations }),
-      rateLimit: rateLimitStep({ store: platform.rateLimitStore, resolver: platform.subgraphServices.rateLimits }),
+      authenticate,
+      rateLimit,
       trustProxy: config.trustProxy,
       cors: config.cors,
       tokens,
@@ -104,6 +127,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
         tokens,
         moduleStatus: platform.subgraphServices.moduleStatus,
         moduleUpstreams: platform.subgraphServices.moduleUpstreams,
+        subscriptions: () => ({ connections: registry.size, subscriptions: hub.feedCount }),
       }),
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
@@ -121,6 +145,24 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     }
 
     const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => void handler(request, response));
+    const admission = { authenticate, rateLimit, registry };
+    const graphqlWs = graphqlWsServer({
+      ...admission,
+      schema: () => {
+        if (!apiSchema) throw new Error('The gateway has not loaded its schema');
+        return apiSchema;
+      },
+      hub,
+      execute,
+      signInternalToken: tokens.sign,
+      operationLimits: config.operationLimits,
+      trustProxy: config.trustProxy,
+      logger,
+      production: config.env === 'production',
+      maxPayloadBytes: config.http.bodyLimitBytes,
+    });
+    const legacyWs = legacyWsServer({ ...admission, hub, trustProxy: config.trustProxy, logger });
+    const upgrades = routeUpgrades(server, { '/graphql': graphqlWs.sockets, '/ws': legacyWs.sockets });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.http.port, config.http.host, () => resolve());
@@ -134,6 +176,20 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         }),
     ]);
+
+    // Runs before the HTTP server's closer: clients get a close frame only after
+    // every event this replica accepted has been sent.
+    closers.push([
+      'subscriptions',
+      async () => {
+        upgrades.refuseNew();
+        if (!(await hub.drained(5_000))) logger.warn('subscribers still had unsent events at shutdown');
+        await Promise.all([graphqlWs.close(), legacyWs.close()]);
+        hub.close();
+        registry.close();
+      },
+    ]);
+
     const address = server.address() as AddressInfo;
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const url = `http://${host}:${address.port}`;

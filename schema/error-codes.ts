@@ -1,17 +1,19 @@
 /**
  * The one registry of error codes (CONTRACT.md section 4). The same code is the
  * REST envelope's `error_code` and a GraphQL error's `extensions.code`; this table
- * is the only place that decides an HTTP status.
+ * is the only place that decides an HTTP status, and the WebSocket close code a
+ * subscription connection ends with (graphql-ws' 44xx convention; 1011 and 1013
+ * are RFC 6455's "internal error" and "try again later").
  */
 export const ERROR_CODES = {
-  VALIDATION_ERROR: { status: 400, message: 'Invalid request' },
-  AUTHENTICATION_REQUIRED: { status: 401, message: 'Authentication required' },
-  INSUFFICIENT_PERMISSIONS: { status: 403, message: 'Insufficient permissions' },
-  RESOURCE_NOT_FOUND: { status: 404, message: 'Resource not found' },
-  RATE_LIMIT_EXCEEDED: { status: 429, message: 'Rate limit exceeded' },
-  SERVICE_UNAVAILABLE: { status: 503, message: 'Service unavailable' },
-  INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
-} as const satisfies Record<string, { status: number; message: string }>;
+  VALIDATION_ERROR: { status: 400, closeCode: 4400, message: 'Invalid request' },
+  AUTHENTICATION_REQUIRED: { status: 401, closeCode: 4401, message: 'Authentication required' },
+  INSUFFICIENT_PERMISSIONS: { status: 403, closeCode: 4403, message: 'Insufficient permissions' },
+  RESOURCE_NOT_FOUND: { status: 404, closeCode: 4404, message: 'Resource not found' },
+  RATE_LIMIT_EXCEEDED: { status: 429, closeCode: 4429, message: 'Rate limit exceeded' },
+  SERVICE_UNAVAILABLE: { status: 503, closeCode: 1013, message: 'Service unavailable' },
+  INTERNAL_ERROR: { status: 500, closeCode: 1011, message: 'Internal server error' },
+} as const satisfies Record<string, { status: number; closeCode: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -21,6 +23,10 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 
 export function httpStatusOf(code: ErrorCode): number {
   return ERROR_CODES[code].status;
+}
+
+export function closeCodeOf(code: ErrorCode): number {
+  return ERROR_CODES[code].closeCode;
 }
 
 /**

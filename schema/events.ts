@@ -2,7 +2,7 @@ import type { Tier } from './tiers.ts';
 
 /**
  * The event catalog (CONTRACT.md section 6). Payloads never carry secrets: no
- * key material, no hashes, no tokens. Later issues add usage events here.
+ * key material, no hashes, no tokens.
  */
 export interface EventPayloads {
   'api_key.created': { keyId: string; name: string; tier: Tier };
@@ -21,6 +21,22 @@ export interface EventPayloads {
   'webhook.delivery_attempted': WebhookAttemptPayload;
   /** An endpoint stopped receiving: it answered 410 Gone, or failed for too long. */
   'webhook.endpoint_disabled': { endpointId: string; url: string; reason: string };
+  /** Published by the edge's rate-limit step once per crossing, not per request. */
+  'usage.threshold_crossed': UsageThresholdPayload;
+}
+
+export const USAGE_THRESHOLDS = [80, 100] as const;
+
+export interface UsageThresholdPayload {
+  /** `user:<id>` or `key:<id>`, the rate-limit subject. */
+  principal: string;
+  keyId: string | null;
+  window: 'minute' | 'hour';
+  threshold: (typeof USAGE_THRESHOLDS)[number];
+  limit: number;
+  remaining: number;
+  /** ISO time when the window is back to full capacity. */
+  resetAt: string;
 }
 
 /** A training job's state after an upstream report (agent-forge subgraph). */
@@ -61,6 +77,7 @@ export const EVENT_TYPES = [
   'training.progress',
   'training.completed',
   'training.failed',
+  'usage.threshold_crossed',
   'webhook.test',
   'webhook.delivery_attempted',
   'webhook.endpoint_disabled',

@@ -7,7 +7,7 @@ export interface OperationResult {
   readonly errors: readonly GraphQLFormattedError[];
 }
 
-export type ExecuteOperation = (query: string, variables: Record<string, unknown>, context: EdgeContext) => Promise<OperationResult>;
+export type ExecuteOperation = (query: string, variables: Record<string, unknown>, context: EdgeContext, operationName?: string) => Promise<OperationResult>;
 
 /**
  * Runs an operation the edge itself composed (legacy routes, callbacks) through
@@ -15,8 +15,8 @@ export type ExecuteOperation = (query: string, variables: Record<string, unknown
  * edge context: one identity, one request id.
  */
 export function operationExecutor(server: ApolloServer<EdgeContext>): ExecuteOperation {
-  return async (query, variables, context) => {
-    const response = await server.executeOperation({ query, variables }, { contextValue: context });
+  return async (query, variables, context, operationName) => {
+    const response = await server.executeOperation({ query, variables, ...(operationName ? { operationName } : {}) }, { contextValue: context });
     if (response.body.kind !== 'single') throw new Error('The edge does not request incremental delivery');
     return { data: response.body.singleResult.data ?? null, errors: response.body.singleResult.errors ?? [] };
   };

@@ -35,6 +35,8 @@ export interface SupergraphServerOptions {
   readonly operationLimits: OperationLimits;
   /** @default the committed schema/supergraph.graphql */
   readonly supergraphSdl?: string;
+  /** Told the API schema once the gateway has loaded it (the subscription server validates against it). */
+  readonly onApiSchema?: (schema: GraphQLSchema) => void;
 }
 
 /**
@@ -79,6 +81,10 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     },
     logger: options.logger,
   });
+  if (options.onApiSchema) {
+    const onApiSchema = options.onApiSchema;
+    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => onApiSchema(apiSchema));
+  }
 
   return new ApolloServer<EdgeContext>({
     gateway,

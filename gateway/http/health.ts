@@ -27,6 +27,8 @@ export interface HealthOptions {
   readonly tokens: InternalTokens;
   readonly moduleStatus: ModuleStatusBoard;
   readonly moduleUpstreams: ModuleUpstreams;
+  /** This replica's open subscription connections and subscriptions. */
+  readonly subscriptions?: () => { readonly connections: number; readonly subscriptions: number };
   /** Each probe gives up after this long. @default 2000 */
   readonly timeoutMs?: number;
 }
@@ -103,7 +105,13 @@ export function healthChecks(options: HealthOptions) {
       const v1Services = Object.fromEntries(V1_SERVICE_NAMES.map((name) => [name, upstreamReport(name)]));
       const healthy =
         database.status === 'up' && redisResult.status !== 'down' && subgraphResults.every((result) => result?.status === 'up');
-      return { status: healthy ? ('healthy' as const) : ('degraded' as const), checks: { database, redis: redisResult, subgraphs }, modules, v1_services: v1Services };
+      return {
+        status: healthy ? ('healthy' as const) : ('degraded' as const),
+        checks: { database, redis: redisResult, subgraphs },
+        modules,
+        v1_services: v1Services,
+        ...(options.subscriptions ? { subscriptions: options.subscriptions() } : {}),
+      };
     },
   };
 }

@@ -5,11 +5,14 @@ import { rateLimitHeaders } from '../rate-limit/headers.ts';
 import type { RateLimitResolver } from '../rate-limit/limits.ts';
 import { RateLimitUnavailableError } from '../rate-limit/outage-policy.ts';
 import type { RateLimitStore } from '../rate-limit/store.ts';
+import type { UsageAlerts } from '../rate-limit/usage-alerts.ts';
 
 export interface RateLimitStepOptions {
   /** Memory in embedded mode, Redis (wrapped by its outage policy) when distributed. */
   readonly store: RateLimitStore;
   readonly resolver: RateLimitResolver;
+  /** Told of every counted decision of an identified principal; publishes 80%/100% crossings. */
+  readonly usageAlerts?: UsageAlerts;
 }
 
 export interface RateLimitVerdict {
@@ -36,6 +39,7 @@ export function rateLimitStep(options: RateLimitStepOptions) {
       }
       throw error;
     }
+    if (principal) options.usageAlerts?.(principal, decision);
     const headers = rateLimitHeaders(decision);
     if (decision.allowed) return { headers, refusal: null };
     return { headers, refusal: rateLimited(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) };

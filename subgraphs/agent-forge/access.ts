@@ -15,5 +15,8 @@ export const agentForgeAccess: AccessRuleMap = {
   'User.trainingJobs': ownerOrAdmin(userItself, ['read:models']),
   'User.__resolveReference': ownerOrAdmin(userItself),
   'TrainedModel.*': allow,
+  // Subscriptions are served by the gateway, which evaluates this rule when one starts.
+  'Subscription.trainingJobUpdated': authenticated({ scopes: ['read:models'] }),
+  'TrainingEvent.*': allow,
   'ChatReply.*': allow,
 };

@@ -75,6 +75,36 @@ export const agentForgeTypeDefs = gql`
     conversationId: String
   }
 
+  enum TrainingEventKind {
+    progress
+    completed
+    failed
+  }
+
+  "A training job's state after an upstream report."
+  type TrainingEvent {
+    eventId: ID!
+    kind: TrainingEventKind!
+    occurredAt: DateTime!
+    jobId: ID!
+    status: TrainingStatus!
+    "0 to 1."
+    progress: Float!
+    step: Int
+    message: String
+    modelId: String
+    """
+    The job as it is now, fetched for each event through the query plan, so fields
+    other subgraphs own (owner { email apiKeys { name } }) may be selected.
+    """
+    job: TrainingJob
+  }
+
+  type Subscription {
+    "Progress, completion and failure of the caller's training jobs (every job, for an admin); jobId narrows it to one."
+    trainingJobUpdated(jobId: ID): TrainingEvent!
+  }
+
   type Query {
     "Models available from the Agent Forge upstream (GET /v1/models)."
     models: [TrainedModel!]!

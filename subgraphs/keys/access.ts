@@ -14,4 +14,9 @@ export const keysAccess: AccessRuleMap = {
   'User.apiKeys': ownerOrAdmin(userItself, ['read:keys']),
   'User.__resolveReference': ownerOrAdmin(userItself),
   'CreatedApiKey.*': allow,
+  // Subscriptions are served by the gateway, which evaluates these rules when one starts.
+  'Subscription.apiKeyChanged': authenticated({ scopes: ['read:keys'] }),
+  'Subscription.usageThresholdCrossed': authenticated(),
+  'ApiKeyEvent.*': allow,
+  'UsageThresholdEvent.*': allow,
 };

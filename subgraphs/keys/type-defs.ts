@@ -56,6 +56,48 @@ export const keysTypeDefs = gql`
     limitPerHour: Int
   }
 
+  enum ApiKeyEventKind {
+    created
+    revoked
+  }
+
+  "One of the caller's API keys was created or revoked."
+  type ApiKeyEvent {
+    eventId: ID!
+    kind: ApiKeyEventKind!
+    occurredAt: DateTime!
+    keyId: ID!
+    "The key's record now, fetched for each event through the query plan (owner { email } comes from auth)."
+    key: ApiKey
+  }
+
+  enum UsageWindow {
+    minute
+    hour
+  }
+
+  "A credential's use crossed 80% or 100% of one of its rate-limit windows; sent once per crossing."
+  type UsageThresholdEvent {
+    eventId: ID!
+    occurredAt: DateTime!
+    "80 or 100."
+    threshold: Int!
+    window: UsageWindow!
+    limit: Int!
+    remaining: Int!
+    resetAt: DateTime!
+    "Set when the credential was an API key."
+    keyId: ID
+    apiKey: ApiKey
+  }
+
+  type Subscription {
+    "API keys of the caller created or revoked (every user's, for an admin)."
+    apiKeyChanged: ApiKeyEvent!
+    "The caller's usage crossing 80% and 100% of a limit (everyone's, for an admin)."
+    usageThresholdCrossed: UsageThresholdEvent!
+  }
+
   type Query {
     "The caller's keys, newest first."
     apiKeys(includeRevoked: Boolean = false): [ApiKey!]!

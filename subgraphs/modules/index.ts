@@ -12,5 +12,8 @@ export const modulesSubgraph: SubgraphDefinition = {
     'Query.module': authenticated({ scopes: ['read:modules'] }),
     'Module.*': allow,
     'Module.__resolveReference': authenticated(),
+    // Served by the gateway, which evaluates this rule when a subscription starts.
+    'Subscription.moduleStatusChanged': authenticated({ scopes: ['read:modules'] }),
+    'ModuleStatusEvent.*': allow,
   },
 };

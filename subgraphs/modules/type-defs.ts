@@ -32,6 +32,22 @@ export const modulesTypeDefs = gql`
     accessible: Boolean!
   }
 
+  "A module's health changed."
+  type ModuleStatusEvent {
+    eventId: ID!
+    occurredAt: DateTime!
+    slug: ID!
+    status: ModuleStatus!
+    previous: ModuleStatus!
+    "The module now, fetched for each event through the query plan."
+    module: Module
+  }
+
+  type Subscription {
+    "Module status changes; slug narrows it to one module."
+    moduleStatusChanged(slug: ID): ModuleStatusEvent!
+  }
+
   type Query {
     "The module catalog, optionally one category."
     modules(category: String): [Module!]!

@@ -19,6 +19,7 @@ describe('configuration', () => {
     expect(config.http.port).toBe(4000);
     expect(config.jwt.keys.algorithm).toBe('HS256');
     expect(config.jwt.ttlSeconds).toBe(86_400);
+    expect(config.subscriptions).toEqual({ maxConnectionsPerPrincipal: 20, maxQueuedEvents: 1000 });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -39,6 +40,8 @@ describe('configuration', () => {
     [{ SUBGRAPH_URLS: 'nosuch=http://x' }, 'SUBGRAPH_URLS'],
     [{ SUBGRAPH_DEDUP_EXCLUDE: 'auth,nosuch' }, 'SUBGRAPH_DEDUP_EXCLUDE'],
     [{ SUBGRAPH_CONNECTIONS: '0' }, 'SUBGRAPH_CONNECTIONS'],
+    [{ SUBSCRIPTION_MAX_CONNECTIONS_PER_PRINCIPAL: '0' }, 'SUBSCRIPTION_MAX_CONNECTIONS_PER_PRINCIPAL'],
+    [{ SUBSCRIPTION_MAX_QUEUED_EVENTS: 'many' }, 'SUBSCRIPTION_MAX_QUEUED_EVENTS'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: secret }, 'INTERNAL_TOKEN_SECRET'],
     [{ SUBGRAPH_URLS: 'auth=http://127.0.0.1:4101/graphql', JWT_SECRET: secret, INTERNAL_TOKEN_SECRET: secret }, 'DATABASE_URL'],

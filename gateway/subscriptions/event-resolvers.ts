@@ -1,0 +1,113 @@
+import { GraphQLError, type FieldNode, type GraphQLFieldResolver, type GraphQLFormattedError, type GraphQLResolveInfo } from 'graphql';
+import { serviceUnavailable, validationError } from '../../schema/errors.ts';
+import { evaluate } from '../../subgraphs/shared/access-rules.ts';
+import { subgraphDefinition } from '../../subgraphs/registry.ts';
+import { edgeContext } from '../executor/edge-context.ts';
+import type { ExecuteOperation } from '../executor/execute-operation.ts';
+import { entitledTo } from './event-entitlement.ts';
+import { ENTITY_ID_VARIABLE, ENTITY_RESPONSE_KEY, entityQuery } from './entity-query.ts';
+import type { EventHub } from './event-hub.ts';
+import type { SubscriptionContext } from './subscription-context.ts';
+import { EVENT_ENTITY_FIELDS, SUBSCRIPTION_FIELDS, type EventEntityField } from './subscription-fields.ts';
+import type { InternalCall } from '../../subgraphs/shared/internal-token.ts';
+
+export interface EventResolversOptions {
+  readonly hub: EventHub;
+  /** The gateway's own executor: the entity queries are planned like any client query. */
+  readonly execute: ExecuteOperation;
+  readonly signInternalToken: (call: InternalCall) => Promise<string>;
+}
+
+export interface EventResolvers {
+  /** Starts a `Subscription` field: checks its rule, then feeds it the events the subscriber is entitled to. */
+  readonly subscribeFieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext>;
+  /** Resolves each event: fields from the event, entity fields fetched through the plan. */
+  readonly fieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext>;
+}
+
+/** Where a fetched object sits in its entity query's answer, and that answer's errors by path. */
+interface Fetched {
+  readonly path: string;
+  readonly errors: ReadonlyMap<string, GraphQLFormattedError>;
+}
+
+function errorFrom(formatted: GraphQLFormattedError): GraphQLError {
+  return new GraphQLError(formatted.message, { extensions: formatted.extensions ?? {} });
+}
+
+/**
+ * The resolvers graphql-js runs a subscription with. A subscription's root
+ * field yields event objects; every field below reads the event, except the
+ * entity fields of EVENT_ENTITY_FIELDS, which run one query per event through
+ * Apollo (query plan, subgraphs, shield rules, all with the subscriber's
+ * identity) and then read that answer, aliases and partial errors included.
+ */
+export function eventResolvers(options: EventResolversOptions): EventResolvers {
+  const fetched = new WeakMap<object, Fetched>();
+  // Keyed by the field's node in the subscriber's document, which every event's execution shares.
+  const queries = new WeakMap<FieldNode, string>();
+
+  const fetchEntity = async (entity: EventEntityField, id: unknown, info: GraphQLResolveInfo, context: SubscriptionContext, eventId: unknown) => {
+    const node = info.fieldNodes[0]!;
+    let query = queries.get(node);
+    if (!query) queries.set(node, (query = entityQuery(entity, info)));
+    const edge = edgeContext(context.principal, `${context.connectionId}:${String(eventId)}`, context.clientAddress, options.signInternalToken);
+    const result = await options.execute(query, { ...info.variableValues, [ENTITY_ID_VARIABLE]: id }, edge);
+    const errors = new Map<string, GraphQLFormattedError>();
+    for (const error of result.errors) errors.set((error.path ?? []).join('.'), error);
+    const value = result.data?.[ENTITY_RESPONSE_KEY];
+    if (value === null || value === undefined) {
+      const first = errors.get(ENTITY_RESPONSE_KEY) ?? result.errors[0];
+      if (first) throw errorFrom(first);
+      return null;
+    }
+    fetched.set(value as object, { path: ENTITY_RESPONSE_KEY, errors });
+    return value;
+  };
+
+  const readFetched = (source: Record<string, unknown>, meta: Fetched, info: GraphQLResolveInfo): unknown => {
+    const key = String(info.path.key);
+    const path = `${meta.path}.${key}`;
+    const value = source[key];
+    if (value === null || value === undefined) {
+      const error = meta.errors.get(path);
+      if (error) throw errorFrom(error);
+      return value;
+    }
+    const mark = (item: unknown, itemPath: string): void => {
+      if (Array.isArray(item)) item.forEach((element, index) => mark(element, `${itemPath}.${index}`));
+      else if (item !== null && typeof item === 'object') fetched.set(item, { path: itemPath, errors: meta.errors });
+    };
+    mark(value, path);
+    return value;
+  };
+
+  return {
+    subscribeFieldResolver: (_source, args, context, info) => {
+      const field = SUBSCRIPTION_FIELDS[info.fieldName];
+      if (!field) throw validationError(`Subscription.${info.fieldName} has no event source on this gateway`);
+      const rule = subgraphDefinition(field.subgraph).access[`Subscription.${info.fieldName}`];
+      const verdict = rule ? evaluate(rule, { principal: context.principal, requestId: context.connectionId, clientAddress: context.clientAddress }, undefined) : validationError('No access rule admits this field');
+      if (verdict !== true) throw verdict;
+      return options.hub.open({
+        types: field.events,
+        accept: (event) => entitledTo(context.principal, event) && field.matches(args, event),
+        map: (event) => field.shape(event),
+        onOverflow: () => context.end(serviceUnavailable('Subscriber too slow: more events were waiting than this gateway keeps')),
+      });
+    },
+    fieldResolver: (source, _args, context, info) => {
+      const subscriptionType = info.schema.getSubscriptionType();
+      if (info.parentType === subscriptionType) return source;
+      const record = source as Record<string, unknown>;
+      const meta = fetched.get(record);
+      if (meta) return readFetched(record, meta, info);
+      const entity = EVENT_ENTITY_FIELDS[`${info.parentType.name}.${info.fieldName}`];
+      if (entity) {
+        const id = record[entity.idField];
+        return id === null || id === undefined ? null : fetchEntity(entity, id, info, context, record['eventId']);
+      }
+      return record[info.fieldName];
+    },
+  };
+}

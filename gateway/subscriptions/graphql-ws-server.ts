@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import {
+  GraphQLError,
+  parse,
+  print,
+  specifiedRules,
+  subscribe,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
+import { validationError } from '../../schema/errors.ts';
+import type { OperationLimits } from '../config.ts';
+import { edgeContext } from '../executor/edge-context.ts';
+import type { ExecuteOperation } from '../executor/execute-operation.ts';
+import { aliasLimitRule, depthLimitRule } from '../executor/operation-limits.ts';
+import { clientAddress } from '../http/client-address.ts';
+import type { Logger } from '../logger.ts';
+import type { InternalCall } from '../../subgraphs/shared/internal-token.ts';
+import { maskError, type MaskOptions } from '../../subgraphs/shared/mask-error.ts';
+import { admitConnection, closeFrameOf, connectionCredentials, type ConnectionAdmissionOptions } from './connection-auth.ts';
+import type { EventHub } from './event-hub.ts';
+import { eventResolvers } from './event-resolvers.ts';
+import type { SubscriptionContext } from './subscription-context.ts';
+
+export interface GraphqlWsServerOptions extends ConnectionAdmissionOptions {
+  /** The supergraph's API schema, as Apollo Gateway serves it. */
+  readonly schema: () => GraphQLSchema;
+  readonly hub: EventHub;
+  readonly execute: ExecuteOperation;
+  readonly signInternalToken: (call: InternalCall) => Promise<string>;
+  readonly operationLimits: OperationLimits;
+  readonly trustProxy: boolean;
+  readonly logger: Logger;
+  readonly production: boolean;
+  /** A message larger than this closes the connection. */
+  readonly maxPayloadBytes: number;
+}
+
+export interface GraphqlWsServer {
+  readonly sockets: WebSocketServer;
+  /** Closes every connection with 1001, after the caller has drained the hub. */
+  close(): Promise<void>;
+}
+
+/**
+ * graphql-ws on `/graphql`. Queries and mutations sent over the socket go to
+ * Apollo like any HTTP request; subscriptions run in graphql-js against the API
+ * schema with `eventResolvers`, each event's cross-subgraph fields planned by
+ * Apollo. Every `subscribe` message counts as one request against the limits.
+ */
+export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServer {
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+  const contexts = new WeakMap<WebSocket, SubscriptionContext>();
+  const resolvers = eventResolvers({ hub: options.hub, execute: options.execute, signInternalToken: options.signInternalToken });
+  const mask: MaskOptions = {
+    exposeStack: !options.production,
+    onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error in a subscription'),
+  };
+  const masked = (errors: readonly GraphQLError[]) => errors.map((error) => maskError(error.toJSON(), error, mask));
+  const rules = [...specifiedRules, depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases)];
+
+  const runOverApollo = async (args: ExecutionArgs): Promise<ExecutionResult> => {
+    const context = args.contextValue as SubscriptionContext;
+    const edge = edgeContext(context.principal, `${context.connectionId}:${randomUUID()}`, context.clientAddress, options.signInternalToken);
+    const result = await options.execute(print(args.document), (args.variableValues ?? {}) as Record<string, unknown>, edge, args.operationName ?? undefined);
+    return {
+      data: result.data,
+      ...(result.errors.length > 0 ? { errors: result.errors.map((error) => new GraphQLError(error.message, { extensions: error.extensions ?? {}, path: error.path })) } : {}),
+    };
+  };
+
+  const server = useServer<Record<string, unknown>, { socket: WebSocket; request: import('node:http').IncomingMessage }>(
+    {
+      isProd: options.production,
+      onConnect: async (ctx) => {
+        const { socket, request } = ctx.extra;
+        const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+        const address = clientAddress(request, options.trustProxy);
+        const connectionId = `ws_${randomUUID()}`;
+        const end = (reason: GraphQLError): void => socket.close(...closeFrameOf(reason));
+        const admission = await admitConnection(options, connectionCredentials(ctx.connectionParams, request, url), address, (principal) => ({ principal, end }));
+        if ('refusal' in admission) {
+          end(admission.refusal);
+          return false;
+        }
+        // The client may have gone while it was being authenticated; its slot must not stay taken.
+        if (socket.readyState !== socket.OPEN) {
+          admission.release();
+          return false;
+        }
+        socket.once('close', admission.release);
+        contexts.set(socket, { principal: admission.principal, clientAddress: address, connectionId, end });
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const context = contexts.get(ctx.extra.socket);
+        if (!context) return [validationError('Connection not initialised')];
+        const verdict = await options.rateLimit(context.principal, context.clientAddress);
+        if (verdict.refusal) return [verdict.refusal];
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: options.operationLimits.maxTokens });
+        } catch (error) {
+          return [error instanceof GraphQLError ? validationError(error.message) : validationError('Unreadable operation')];
+        }
+        const schema = options.schema();
+        const errors = validate(schema, document, rules);
+        if (errors.length > 0) return errors.map((error) => validationError(error.message));
+        return {
+          schema,
+          document,
+          variableValues: payload.variables ?? {},
+          operationName: payload.operationName ?? null,
+          contextValue: context,
+        };
+      },
+      // Errors leave as contract codes, as they do over HTTP.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { data: result.data ?? null, errors: masked(result.errors), ...(result.extensions ? { extensions: result.extensions } : {}) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => masked(errors),
+      execute: runOverApollo,
+      subscribe: (args) =>
+        subscribe({ ...args, subscribeFieldResolver: resolvers.subscribeFieldResolver, fieldResolver: resolvers.fieldResolver }),
+    },
+    sockets,
+  );
+
+  return {
+    sockets,
+    close: async () => {
+      await server.dispose();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AnyPlatformEvent } from '../schema/events.ts';
+import { clientAddress } from '../gateway/http/client-address.ts';
+import type { Logger } from '../gateway/logger.ts';
+import { admitConnection, closeFrameOf, connectionCredentials, type ConnectionAdmissionOptions } from '../gateway/subscriptions/connection-auth.ts';
+import { entitledTo } from '../gateway/subscriptions/event-entitlement.ts';
+import type { EventHub } from '../gateway/subscriptions/event-hub.ts';
+
+export interface LegacyWsOptions extends ConnectionAdmissionOptions {
+  readonly hub: EventHub;
+  readonly trustProxy: boolean;
+  readonly logger: Logger;
+}
+
+const TRAINING_EVENTS = ['training.progress', 'training.completed', 'training.failed'] as const;
+
+/** Seed 002's message names for the training events. */
+const MESSAGE_TYPE: Readonly<Record<(typeof TRAINING_EVENTS)[number], string>> = {
+  'training.progress': 'training_progress',
+  'training.completed': 'training_complete',
+  'training.failed': 'training_failed',
+};
+
+function legacyMessage(event: AnyPlatformEvent): Record<string, unknown> | null {
+  if (event.type !== 'training.progress' && event.type !== 'training.completed' && event.type !== 'training.failed') return null;
+  const { payload } = event;
+  return {
+    type: MESSAGE_TYPE[event.type],
+    job_id: payload.jobId,
+    status: payload.status,
+    progress: payload.progress,
+    step: payload.step,
+    message: payload.message,
+    model_id: payload.modelId,
+    timestamp: event.occurredAt,
+  };
+}
+
+/**
+ * Seed 002's `/ws`: answers `{"type":"ping"}` with `{"type":"pong"}` and pushes
+ * `training_progress` / `training_complete` (and `training_failed`) from the
+ * same bus events the GraphQL subscriptions use. Credentials come from the
+ * upgrade request (headers, `?token=`, `?api_key=`); the seed's clients sent
+ * none, so an anonymous connection is kept for ping/pong but is sent no events.
+ */
+export function legacyWsServer(options: LegacyWsOptions): { readonly sockets: WebSocketServer; close(): Promise<void> } {
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+
+  const send = (socket: WebSocket, message: Record<string, unknown>): Promise<void> =>
+    new Promise((resolve) => (socket.readyState === socket.OPEN ? socket.send(JSON.stringify(message), () => resolve()) : resolve()));
+
+  sockets.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    socket.on('error', (error) => options.logger.debug({ err: error }, 'legacy /ws socket error'));
+    socket.on('message', (data) => {
+      let message: unknown;
+      try {
+        message = JSON.parse(String(data));
+      } catch {
+        void send(socket, { type: 'error', error: 'Messages must be JSON' });
+        return;
+      }
+      const type = (message as { type?: unknown } | null)?.type;
+      if (type === 'ping') void send(socket, { type: 'pong', timestamp: new Date().toISOString() });
+      else void send(socket, { type: 'error', error: `Unknown message type '${String(type)}'` });
+    });
+
+    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    const credentials = connectionCredentials(undefined, request, url);
+    const address = clientAddress(request, options.trustProxy);
+    const end = (reason: Parameters<typeof closeFrameOf>[0]): void => socket.close(...closeFrameOf(reason));
+    void (async () => {
+      if (!credentials.authorization && !credentials.apiKey) {
+        // Anonymous: counted by address like any anonymous request, then ping/pong only.
+        const verdict = await options.rateLimit(null, address);
+        if (verdict.refusal) end(verdict.refusal);
+        return;
+      }
+      const admission = await admitConnection(options, credentials, address, (principal) => ({ principal, end }));
+      if ('refusal' in admission) return end(admission.refusal);
+      if (socket.readyState !== socket.OPEN) return admission.release();
+      const { principal } = admission;
+      const feed = options.hub.open({
+        types: TRAINING_EVENTS,
+        accept: (event) => entitledTo(principal, event),
+        map: legacyMessage,
+        onOverflow: () => socket.close(1013, 'Subscriber too slow'),
+      });
+      socket.once('close', () => {
+        admission.release();
+        void feed.return(undefined);
+      });
+      for await (const message of feed) if (message) await send(socket, message);
+    })().catch((error: unknown) => {
+      options.logger.error({ err: error }, 'legacy /ws connection failed');
+      socket.close(1011, 'Internal server error');
+    });
+  });
+
+  return {
+    sockets,
+    async close() {
+      for (const client of sockets.clients) client.close(1001, 'Going away');
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+    },
+  };
+}
