@@ -18,8 +18,12 @@ export interface BridgeRouterOptions {
 const isJson = (contentType: string | undefined) => contentType === undefined || /^application\/([\w.+-]*\+)?json\b/i.test(contentType);
 
 async function bodyOf(exchange: Exchange, route: BridgeRoute, limitBytes: number): Promise<unknown> {
+  if (!route.body) {
+    // A route without a body ignores one; draining is cheaper than reading it.
+    exchange.request.resume();
+    return undefined;
+  }
   const raw = await readBody(exchange.request, limitBytes);
-  if (!route.body) return undefined;
   if (raw.length > 0 && !isJson(exchange.request.headers['content-type'])) {
     throw validationError("Expected Content-Type 'application/json'", 'body');
   }
