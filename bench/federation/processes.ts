@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { ROOT } from '../../test/support/processes.ts';
+import { ROOT, untilReady } from '../../test/support/processes.ts';
 
 export interface PinnedProcess {
   readonly name: string;
@@ -50,23 +50,7 @@ export class ProcessGroup {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const pinned = this.wrap(name, child, exited);
     this.running.add(pinned);
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} not ready within 60 s:\n${output}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (ready.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`${name} exited before it was ready:\n${output}`));
-      });
-    });
+    await untilReady(child, exited, ready, name, 60_000);
     // Keep draining so a chatty process never blocks on a full pipe.
     child.stdout?.removeAllListeners('data').resume();
     child.stderr?.on('data', (chunk: Buffer) => {

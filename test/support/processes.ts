@@ -21,6 +21,39 @@ export interface StartedProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * Resolves once the child's stdout or stderr has printed something matching
+ * `ready`; rejects with everything it printed if it exits first or takes longer
+ * than `timeoutMs`. `onOutput` sees the output so far on every chunk.
+ */
+export function untilReady(
+  child: ChildProcess,
+  exited: Promise<unknown>,
+  ready: RegExp,
+  label: string,
+  timeoutMs: number,
+  onOutput: (output: string) => void = () => undefined,
+): Promise<void> {
+  let output = '';
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label} not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      onOutput(output);
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited${typeof code === 'number' ? ` with ${code}` : ''} before it was ready:\n${output}`));
+    });
+  });
+}
+
 /** Runs a TypeScript entry point with tsx and waits until its output matches `ready`. */
 export async function startTsProcess(
   entry: string,
@@ -35,24 +68,9 @@ export async function startTsProcess(
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${entry} exited with ${code} before it was ready:\n${output}`));
-    });
-  }).catch((error: unknown) => {
+  let output = '';
+  await untilReady(child, exited, ready, entry, timeoutMs, (text) => (output = text)).catch((error: unknown) => {
     child.kill('SIGKILL');
     throw error;
   });
