@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/start-gateway.ts';
 import { registerAndLogin } from '../support/account-flows.ts';
+import { firstErrorCode, graphql } from '../support/graphql-client.ts';
 import { startTestGateway } from '../support/gateway-harness.ts';
 import { connectSubscriber, openSubscriptions, subscriptionsRegistered, type TestSubscriber } from '../support/subscription-client.ts';
 
@@ -27,5 +28,20 @@ describe('a subscription outliving its access token', () => {
     const closed = await Promise.race([subscriber.closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 15_000))]);
     expect(closed).toMatchObject({ code: 4401 });
     expect(closed?.reason).toMatch(/expired/i);
+  }, 30_000);
+});
+
+describe('a subscription sent over HTTP', () => {
+  it('is refused with 400 VALIDATION_ERROR saying where subscriptions are served', async () => {
+    const gateway = await startTestGateway();
+    try {
+      const { token } = await registerAndLogin(gateway.url, 'http-subscriber@subs.test');
+      const result = await graphql(gateway.url, 'subscription { apiKeyChanged { kind } }', {}, { token });
+      expect(result.status).toBe(400);
+      expect(firstErrorCode(result)).toBe('VALIDATION_ERROR');
+      expect(result.errors?.[0]?.message).toContain('WebSocket');
+    } finally {
+      await gateway.close();
+    }
   }, 30_000);
 });
