@@ -71,6 +71,8 @@ export interface AppConfig {
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Stack traces in GraphQL error responses: off unless asked for, in every environment (logs keep them). */
+  readonly exposeStackTraces: boolean;
 }
 
 /** How remote subgraphs are called. */
@@ -317,6 +319,7 @@ const environmentSchema = z.object({
     .refine((origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/]+$/.test(origin)), 'must be a comma-separated list of origins like https://app.example.com, or *')
     .default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  EXPOSE_STACK_TRACES: boolean.default(false),
 });
 
 type Environ = z.infer<typeof environmentSchema>;
@@ -438,6 +441,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     trustProxy: env.TRUST_PROXY,
     cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development' },
     logLevel: env.LOG_LEVEL,
+    exposeStackTraces: env.EXPOSE_STACK_TRACES && env.NODE_ENV !== 'production',
   };
   return deepFreeze(config);
 }

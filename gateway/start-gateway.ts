@@ -90,6 +90,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       deduplicationExcluded: new Set(config.subgraphFetch.deduplicationExcluded),
       logger,
       production: config.env === 'production',
+      exposeStackTraces: config.exposeStackTraces,
       operationLimits: config.operationLimits,
       ...(config.supergraph.kind === 'external' ? { supergraphSdl: config.supergraph.sdl } : {}),
     });
@@ -159,6 +160,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       trustProxy: config.trustProxy,
       logger,
       production: config.env === 'production',
+      exposeStackTraces: config.exposeStackTraces,
       maxPayloadBytes: config.http.bodyLimitBytes,
     });
     const legacyWs = legacyWsServer({ ...admission, hub, trustProxy: config.trustProxy, logger });

@@ -50,10 +50,10 @@ export async function startSubgraphServer(
     stopOnTerminationSignals: false,
     // Inline traces feed Apollo Studio, which this platform does not use; they cost every request.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
-    includeStacktraceInErrorResponses: config.env !== 'production',
+    includeStacktraceInErrorResponses: config.exposeStackTraces,
     formatError: (formatted, error) =>
       maskError(formatted, error, {
-        exposeStack: config.env !== 'production',
+        exposeStack: config.exposeStackTraces,
         onMasked: (original) => logger.error({ err: original }, 'masked an internal error'),
       }),
   });

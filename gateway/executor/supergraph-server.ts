@@ -33,6 +33,8 @@ export interface SupergraphServerOptions {
   readonly deduplicationExcluded: ReadonlySet<SubgraphName>;
   readonly logger: Logger;
   readonly production: boolean;
+  /** EXPOSE_STACK_TRACES: never in production. */
+  readonly exposeStackTraces: boolean;
   readonly operationLimits: OperationLimits;
   /** @default the committed schema/supergraph.graphql */
   readonly supergraphSdl?: string;
@@ -63,7 +65,7 @@ const statusFromErrors: ApolloServerPlugin<EdgeContext> = {
 
 export function createSupergraphServer(options: SupergraphServerOptions): ApolloServer<EdgeContext> {
   const mask: MaskOptions = {
-    exposeStack: !options.production,
+    exposeStack: options.exposeStackTraces,
     onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error'),
   };
 
@@ -92,7 +94,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     introspection: true,
     parseOptions: { maxTokens: options.operationLimits.maxTokens },
     validationRules: [depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases), subscriptionsOverWebSocketRule],
-    includeStacktraceInErrorResponses: !options.production,
+    includeStacktraceInErrorResponses: options.exposeStackTraces,
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, mask),

@@ -38,6 +38,8 @@ export interface GraphqlWsServerOptions extends ConnectionAdmissionOptions {
   readonly trustProxy: boolean;
   readonly logger: Logger;
   readonly production: boolean;
+  /** EXPOSE_STACK_TRACES: never in production. */
+  readonly exposeStackTraces: boolean;
   /** A message larger than this closes the connection. */
   readonly maxPayloadBytes: number;
 }
@@ -59,7 +61,7 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
   const contexts = new WeakMap<WebSocket, SubscriptionContext>();
   const resolvers = eventResolvers({ hub: options.hub, execute: options.execute, signInternalToken: options.signInternalToken });
   const mask: MaskOptions = {
-    exposeStack: !options.production,
+    exposeStack: options.exposeStackTraces,
     onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error in a subscription'),
   };
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => maskError(error.toJSON(), error, mask));

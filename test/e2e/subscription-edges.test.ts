@@ -33,13 +33,17 @@ describe('a subscription outliving its access token', () => {
 
 describe('a subscription sent over HTTP', () => {
   it('is refused with 400 VALIDATION_ERROR saying where subscriptions are served', async () => {
-    const gateway = await startTestGateway();
+    const gateway = await startTestGateway({ NODE_ENV: 'development' });
     try {
       const { token } = await registerAndLogin(gateway.url, 'http-subscriber@subs.test');
       const result = await graphql(gateway.url, 'subscription { apiKeyChanged { kind } }', {}, { token });
       expect(result.status).toBe(400);
       expect(firstErrorCode(result)).toBe('VALIDATION_ERROR');
       expect(result.errors?.[0]?.message).toContain('WebSocket');
+      // Outside production too, errors carry no stack trace unless EXPOSE_STACK_TRACES asks for one.
+      const badDate = await graphql(gateway.url, 'mutation { recoverWebhookDeliveries(endpointId: "x", since: "yesterday") }', {}, { token });
+      expect(firstErrorCode(badDate)).toBe('VALIDATION_ERROR');
+      expect(JSON.stringify([result.errors, badDate.errors])).not.toMatch(/stacktrace|\.ts:\d+/);
     } finally {
       await gateway.close();
     }
