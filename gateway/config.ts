@@ -47,6 +47,8 @@ export interface AppConfig {
   readonly v1: V1Config;
   readonly operationLimits: OperationLimits;
   readonly webhooks: WebhooksConfig;
+  readonly usage: UsageConfig;
+  readonly metrics: MetricsAccess;
   readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
@@ -107,6 +109,18 @@ export interface WebhooksConfig {
   /** Address categories a webhook may target; none by default (SSRF guard). */
   readonly allowPrivateTargets: readonly TargetCategory[];
 }
+
+/** Usage records of client requests, buffered at the edge and written in batches. */
+export type UsageConfig =
+  | { readonly recording: 'off' }
+  | { readonly recording: 'on'; readonly batchSize: number; readonly flushIntervalMs: number; readonly maxBuffered: number };
+
+/** Who may scrape `/metrics`: a bearer token, clients on loopback only, anyone, or no one. */
+export type MetricsAccess =
+  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'loopback' }
+  | { readonly kind: 'open' }
+  | { readonly kind: 'off' };
 
 export type ProcessRole = 'gateway' | 'subgraph';
 
@@ -275,6 +289,12 @@ const environmentSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   WEBHOOK_DISABLE_AFTER: duration.default(5 * 86_400_000),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: targetCategories.default([]),
+  USAGE_RECORDING: z.enum(['on', 'off']).default('on'),
+  USAGE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
+  USAGE_MAX_BUFFERED: z.coerce.number().int().min(1).default(50_000),
+  METRICS_ACCESS: z.enum(['loopback', 'open', 'off']).default('loopback'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CORS_ORIGINS: z
     .string()
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
@@ -382,6 +402,11 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       disableAfterMs: env.WEBHOOK_DISABLE_AFTER,
       allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     },
+    usage:
+      env.USAGE_RECORDING === 'off'
+        ? { recording: 'off' }
+        : { recording: 'on', batchSize: env.USAGE_BATCH_SIZE, flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS, maxBuffered: env.USAGE_MAX_BUFFERED },
+    metrics: env.METRICS_TOKEN ? { kind: 'token', token: env.METRICS_TOKEN } : { kind: env.METRICS_ACCESS },
     trustProxy: env.TRUST_PROXY,
     cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development' },
     logLevel: env.LOG_LEVEL,

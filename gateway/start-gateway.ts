@@ -24,11 +24,18 @@ import { authenticator } from './identity/authenticate.ts';
 import { tokenRevocations } from './identity/token-revocations.ts';
 import type { Logger } from './logger.ts';
 import { openPlatformServices } from './platform-services.ts';
+import { metricsRoute } from './http/metrics-route.ts';
+import { observeEventBus } from './observability/event-bus-metrics.ts';
+import { gatewayMetrics } from './observability/gateway-metrics.ts';
+import { prismaUsageSink } from './usage/prisma-usage-sink.ts';
+import { disabledUsageRecorder, usageRecorder, type UsageRecorder } from './usage/usage-recorder.ts';
 import { startWebhookDelivery } from '../subgraphs/webhooks/delivery/start-delivery.ts';
 
 export interface RunningGateway {
   readonly server: Server;
   readonly url: string;
+  /** The edge's usage buffer; tests flush it instead of waiting for its timer. */
+  readonly usage: UsageRecorder;
   close(): Promise<void>;
 }
 
@@ -55,6 +62,24 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const { prisma, passwords } = platform.subgraphServices;
     await bootstrapAdmin(config.admin, { prisma, passwords, logger });
 
+    const metrics = gatewayMetrics();
+    const usage =
+      config.usage.recording === 'on'
+        ? usageRecorder({
+            sink: prismaUsageSink(prisma),
+            batchSize: config.usage.batchSize,
+            flushIntervalMs: config.usage.flushIntervalMs,
+            maxBuffered: config.usage.maxBuffered,
+            onFlushError: (error, records) => logger.warn({ err: error, records }, 'usage records could not be written and were dropped'),
+          })
+        : disabledUsageRecorder();
+    // Closed after the HTTP server (closers run in reverse), so the last requests' records are written.
+    closers.push(['usage recorder', () => usage.close()]);
+    metrics.sources.usageBuffered = usage.buffered;
+    metrics.sources.usageDropped = usage.dropped;
+    metrics.sources.rateLimitStore = () => platform.rateLimitOutages() ?? { failures: 0, degradedAdmissions: 0 };
+    closers.push(['event bus metrics', observeEventBus(platform.events, metrics)]);
+
     const tokens = internalTokens(config.internalToken);
     const localSchemas = new Map<SubgraphName, GraphQLSchema>();
     for (const name of SUBGRAPH_NAMES) {
@@ -75,6 +100,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       logger,
       production: config.env === 'production',
       operationLimits: config.operationLimits,
+      onFetch: metrics.subgraphFetch,
     });
     await apollo.start();
     closers.push(['apollo server', () => apollo.stop()]);
@@ -99,11 +125,14 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
         moduleUpstreams: platform.subgraphServices.moduleUpstreams,
       }),
       logger,
+      usage,
+      metrics,
       bodyLimitBytes: config.http.bodyLimitBytes,
       startedAt,
       routers: [bridgeRouter({ routes: BRIDGE_ROUTES, execute, bodyLimitBytes: config.http.bodyLimitBytes })],
       routes: (steps) => ({
         ...v1Routes({ execute, uploads, prisma, secret: config.v1.callbackSecret, bodyLimitBytes: config.http.bodyLimitBytes })(steps),
+        ...metricsRoute({ metrics, access: config.metrics }),
         ...docsRoutes({ routes: BRIDGE_ROUTES, edgeRoutes: EDGE_ROUTE_DOCS, version: GATEWAY_VERSION }),
       }),
     });
@@ -132,7 +161,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const url = `http://${host}:${address.port}`;
     platform.announceListeningUrl(url);
     logger.info({ url, startupMs: Date.now() - startedAt, database: config.database.kind, redis: config.redis.kind }, 'gateway ready');
-    return { server, url, close: closeAll };
+    return { server, url, usage, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -18,6 +18,11 @@ import type { Logger } from '../logger.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
 import { AuthenticatedRemoteDataSource } from './remote-data-source.ts';
+import { observedDataSource, type FetchObserver } from './observed-data-source.ts';
+import { MODULE_SLUGS } from '../../schema/modules.ts';
+import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
+
+const UPSTREAM_SUBGRAPHS: ReadonlySet<string> = new Set([...MODULE_SLUGS, ...V1_SERVICE_NAMES]);
 
 export interface SupergraphServerOptions {
   readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
@@ -27,6 +32,8 @@ export interface SupergraphServerOptions {
   readonly logger: Logger;
   readonly production: boolean;
   readonly operationLimits: OperationLimits;
+  /** Told of each subgraph fetch (metrics). @default no-op */
+  readonly onFetch?: FetchObserver;
   /** @default the committed schema/supergraph.graphql */
   readonly supergraphSdl?: string;
 }
@@ -52,6 +59,17 @@ const statusFromErrors: ApolloServerPlugin<EdgeContext> = {
   },
 };
 
+/** Notes the operation's name on the request, for the usage record, the metrics and the log line. */
+const noteOperationName: ApolloServerPlugin<EdgeContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operationName, contextValue }) {
+        if (contextValue.notes) contextValue.notes.operationName ??= operationName ?? null;
+      },
+    };
+  },
+};
+
 export function createSupergraphServer(options: SupergraphServerOptions): ApolloServer<EdgeContext> {
   const mask: MaskOptions = {
     exposeStack: !options.production,
@@ -63,10 +81,11 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     buildService: ({ name }): GraphQLDataSource<EdgeContext> => {
       const location = options.subgraphs[name as SubgraphName];
       if (!location) throw new Error(`The supergraph names a subgraph '${name}' this gateway does not know`);
-      if (location.kind === 'remote') return new AuthenticatedRemoteDataSource({ url: location.url });
+      const observe = (source: GraphQLDataSource<EdgeContext>) => observedDataSource(name, source, UPSTREAM_SUBGRAPHS.has(name), options.onFetch ?? (() => {}));
+      if (location.kind === 'remote') return observe(new AuthenticatedRemoteDataSource({ url: location.url }));
       const schema = options.localSchemas.get(name as SubgraphName);
       if (!schema) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
-      return new InProcessDataSource({ schema, tokens: options.tokens, mask });
+      return observe(new InProcessDataSource({ schema, tokens: options.tokens, mask }));
     },
     logger: options.logger,
   });
@@ -82,6 +101,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     formatError: (formatted, error) => maskError(formatted, error, mask),
     plugins: [
       statusFromErrors,
+      noteOperationName,
       options.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),

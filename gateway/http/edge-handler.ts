@@ -5,16 +5,19 @@ import { contractCodeOf } from '../../schema/errors.ts';
 import { successEnvelope } from '../../rest-bridge/envelope.ts';
 import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
 import { principalId, type Principal } from '../../subgraphs/shared/principal.ts';
-import { edgeContext, type EdgeContext } from '../executor/edge-context.ts';
+import { edgeContext, freshNotes, type EdgeContext, type RequestNotes } from '../executor/edge-context.ts';
 import type { AccessTokens } from '../identity/access-tokens.ts';
 import { credentialsFrom, type Authenticator } from '../identity/authenticate.ts';
 import type { Logger } from '../logger.ts';
+import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
+import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import { clientAddress } from './client-address.ts';
 import { applyCors, type CorsOptions } from './cors.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import type { healthChecks } from './health.ts';
 import type { RateLimitVerdict } from './rate-limit-step.ts';
 import { requestIdFor } from './request-id.ts';
+import { requestObserver } from './request-observer.ts';
 import { sendErrorEnvelope, sendErrorFromGraphQL, sendGraphQLError, sendJson } from './respond.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 
@@ -29,6 +32,9 @@ export interface EdgeHandlerOptions {
   readonly accessTokens: AccessTokens;
   readonly health: ReturnType<typeof healthChecks>;
   readonly logger: Logger;
+  /** Where each admitted request's usage record goes (batched; see gateway/usage/). */
+  readonly usage: UsageRecorder;
+  readonly metrics: GatewayMetrics;
   readonly bodyLimitBytes: number;
   readonly startedAt: number;
   /** Routes beyond /graphql and health (the /v1 hand-offs), given the edge's steps. */
@@ -48,6 +54,11 @@ export interface Exchange {
   readonly url: URL;
   readonly requestId: string;
   principal: Principal | null;
+  /** `METHOD /pattern`: the route that answered, named by its pattern so metrics stay bounded. */
+  route: string | null;
+  /** True once identity and the rate limit ran: a client API call, so its usage is recorded. */
+  counted: boolean;
+  readonly notes: RequestNotes;
 }
 
 export type Route = (exchange: Exchange) => Promise<void>;
@@ -73,15 +84,17 @@ export function edgeHandler(options: EdgeHandlerOptions) {
     try {
       exchange.principal = await options.authenticate(credentialsFrom(exchange.request.headers, exchange.url));
     } catch (error) {
+      exchange.counted = true;
       if (error instanceof GraphQLError) return error;
       throw error;
     }
+    exchange.counted = true;
     const verdict = await options.rateLimit(exchange.principal, clientAddress(exchange.request, options.trustProxy));
     for (const [name, value] of Object.entries(verdict.headers)) exchange.response.setHeader(name, value);
     return verdict.refusal ?? null;
   };
   const contextOf = (exchange: Exchange): EdgeContext =>
-    edgeContext(exchange.principal, exchange.requestId, clientAddress(exchange.request, options.trustProxy), options.tokens.sign);
+    edgeContext(exchange.principal, exchange.requestId, clientAddress(exchange.request, options.trustProxy), options.tokens.sign, exchange.notes);
 
   const graphqlEndpoint: Route = async (exchange) => {
     const refusal = await identifyAndCount(exchange);
@@ -135,6 +148,7 @@ export function edgeHandler(options: EdgeHandlerOptions) {
     },
   };
 
+  const observe = requestObserver({ logger: options.logger, usage: options.usage, metrics: options.metrics });
   const routers = (options.routers ?? []).map((router) => router(steps));
   const matchRouters = (pathname: string): Partial<Record<string, Route>> | undefined => {
     for (const router of routers) {
@@ -145,28 +159,18 @@ export function edgeHandler(options: EdgeHandlerOptions) {
   };
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const started = performance.now();
     const requestId = requestIdFor(request.headers);
     response.setHeader('X-Request-ID', requestId);
     applySecurityHeaders(request, response);
     if (applyCors(request, response, options.cors)) return;
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
-    const exchange: Exchange = { request, response, url, requestId, principal: null };
-    response.on('finish', () => {
-      options.logger.info(
-        {
-          requestId,
-          method: request.method,
-          path: url.pathname,
-          status: response.statusCode,
-          durationMs: Math.round((performance.now() - started) * 100) / 100,
-          principal: exchange.principal ? principalId(exchange.principal) : null,
-        },
-        'request',
-      );
-    });
+    const exchange: Exchange = { request, response, url, requestId, principal: null, route: null, counted: false, notes: freshNotes() };
+    observe(exchange);
     try {
-      const methods = routes[url.pathname] ?? matchRouters(url.pathname);
+      const exact = routes[url.pathname];
+      const methods = exact ?? matchRouters(url.pathname);
+      // Router routes (the REST bridge) name their own pattern when they run.
+      if (exact) exchange.route = `${request.method} ${url.pathname}`;
       if (!methods) return sendErrorEnvelope(response, requestId, 'RESOURCE_NOT_FOUND', `Route '${request.method} ${url.pathname}' not found`);
       const route = methods[request.method ?? 'GET'];
       if (!route) {
