@@ -49,6 +49,7 @@ export interface AppConfig {
   readonly webhooks: WebhooksConfig;
   readonly usage: UsageConfig;
   readonly metrics: MetricsAccess;
+  readonly tracing: TracingConfig;
   readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
@@ -121,6 +122,11 @@ export type MetricsAccess =
   | { readonly kind: 'loopback' }
   | { readonly kind: 'open' }
   | { readonly kind: 'off' };
+
+/** OpenTelemetry spans, exported over OTLP/HTTP only when an endpoint is configured. */
+export type TracingConfig =
+  | { readonly kind: 'off' }
+  | { readonly kind: 'otlp'; readonly tracesUrl: string; readonly serviceName: string; readonly exportDelayMs: number };
 
 export type ProcessRole = 'gateway' | 'subgraph';
 
@@ -295,6 +301,10 @@ const environmentSchema = z.object({
   USAGE_MAX_BUFFERED: z.coerce.number().int().min(1).default(50_000),
   METRICS_ACCESS: z.enum(['loopback', 'open', 'off']).default('loopback'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL').optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('federation-gateway'),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(0).default(5_000),
   CORS_ORIGINS: z
     .string()
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
@@ -407,11 +417,19 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
         ? { recording: 'off' }
         : { recording: 'on', batchSize: env.USAGE_BATCH_SIZE, flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS, maxBuffered: env.USAGE_MAX_BUFFERED },
     metrics: env.METRICS_TOKEN ? { kind: 'token', token: env.METRICS_TOKEN } : { kind: env.METRICS_ACCESS },
+    tracing: tracingConfig(env),
     trustProxy: env.TRUST_PROXY,
     cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development' },
     logLevel: env.LOG_LEVEL,
   };
   return deepFreeze(config);
+}
+
+/** As the OpenTelemetry spec reads them: the traces endpoint as given, or `/v1/traces` under the general one. */
+function tracingConfig(env: Environ): TracingConfig {
+  const tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (tracesUrl === undefined) return { kind: 'off' };
+  return { kind: 'otlp', tracesUrl, serviceName: env.OTEL_SERVICE_NAME, exportDelayMs: env.OTEL_BSP_SCHEDULE_DELAY };
 }
 
 function deepFreeze<T>(value: T): T {

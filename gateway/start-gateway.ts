@@ -27,7 +27,9 @@ import { openPlatformServices } from './platform-services.ts';
 import { metricsRoute } from './http/metrics-route.ts';
 import { observeEventBus } from './observability/event-bus-metrics.ts';
 import { gatewayMetrics } from './observability/gateway-metrics.ts';
+import { startTracing } from './observability/tracing.ts';
 import { prismaUsageSink } from './usage/prisma-usage-sink.ts';
+import { webSocketUsage, type WebSocketUsage } from './usage/websocket-usage.ts';
 import { disabledUsageRecorder, usageRecorder, type UsageRecorder } from './usage/usage-recorder.ts';
 import { startWebhookDelivery } from '../subgraphs/webhooks/delivery/start-delivery.ts';
 
@@ -36,6 +38,8 @@ export interface RunningGateway {
   readonly url: string;
   /** The edge's usage buffer; tests flush it instead of waiting for its timer. */
   readonly usage: UsageRecorder;
+  /** For the WebSocket servers: connection counts, and a usage record per message. */
+  readonly webSocketUsage: WebSocketUsage;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,8 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const { prisma, passwords } = platform.subgraphServices;
     await bootstrapAdmin(config.admin, { prisma, passwords, logger });
 
+    const tracing = await startTracing(config.tracing, logger);
+    if (tracing) closers.push(['tracing', () => tracing.close()]);
     const metrics = gatewayMetrics();
     const usage =
       config.usage.recording === 'on'
@@ -127,6 +133,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       logger,
       usage,
       metrics,
+      tracer: tracing?.tracer ?? null,
       bodyLimitBytes: config.http.bodyLimitBytes,
       startedAt,
       routers: [bridgeRouter({ routes: BRIDGE_ROUTES, execute, bodyLimitBytes: config.http.bodyLimitBytes })],
@@ -161,7 +168,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const url = `http://${host}:${address.port}`;
     platform.announceListeningUrl(url);
     logger.info({ url, startupMs: Date.now() - startedAt, database: config.database.kind, redis: config.redis.kind }, 'gateway ready');
-    return { server, url, usage, close: closeAll };
+    return { server, url, usage, webSocketUsage: webSocketUsage(usage, metrics), close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

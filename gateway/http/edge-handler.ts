@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
+import type { Tracer } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { contractCodeOf } from '../../schema/errors.ts';
 import { successEnvelope } from '../../rest-bridge/envelope.ts';
@@ -35,6 +36,8 @@ export interface EdgeHandlerOptions {
   /** Where each admitted request's usage record goes (batched; see gateway/usage/). */
   readonly usage: UsageRecorder;
   readonly metrics: GatewayMetrics;
+  /** Null when tracing is off. */
+  readonly tracer: Tracer | null;
   readonly bodyLimitBytes: number;
   readonly startedAt: number;
   /** Routes beyond /graphql and health (the /v1 hand-offs), given the edge's steps. */
@@ -148,7 +151,7 @@ export function edgeHandler(options: EdgeHandlerOptions) {
     },
   };
 
-  const observe = requestObserver({ logger: options.logger, usage: options.usage, metrics: options.metrics });
+  const observe = requestObserver({ logger: options.logger, usage: options.usage, metrics: options.metrics, tracer: options.tracer });
   const routers = (options.routers ?? []).map((router) => router(steps));
   const matchRouters = (pathname: string): Partial<Record<string, Route>> | undefined => {
     for (const router of routers) {
@@ -165,7 +168,7 @@ export function edgeHandler(options: EdgeHandlerOptions) {
     if (applyCors(request, response, options.cors)) return;
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
     const exchange: Exchange = { request, response, url, requestId, principal: null, route: null, counted: false, notes: freshNotes() };
-    observe(exchange);
+    const within = observe(exchange);
     try {
       const exact = routes[url.pathname];
       const methods = exact ?? matchRouters(url.pathname);
@@ -177,7 +180,7 @@ export function edgeHandler(options: EdgeHandlerOptions) {
         response.setHeader('Allow', Object.keys(methods).join(', '));
         return sendErrorEnvelope(response, requestId, 'RESOURCE_NOT_FOUND', `Route '${request.method} ${url.pathname}' not found`);
       }
-      await route(exchange);
+      await within(() => route(exchange));
     } catch (error) {
       const code = error instanceof GraphQLError ? contractCodeOf(error) : undefined;
       if (!code || code === 'INTERNAL_ERROR') options.logger.error({ err: error, requestId }, 'request failed');

@@ -1,3 +1,4 @@
+import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Logger } from '../logger.ts';
 import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import type { UsageRecorder } from '../usage/usage-recorder.ts';
@@ -9,7 +10,14 @@ export interface RequestObserverOptions {
   readonly logger: Logger;
   readonly usage: UsageRecorder;
   readonly metrics: GatewayMetrics;
+  /** Null when tracing is off: no span is made. */
+  readonly tracer: Tracer | null;
 }
+
+/** Runs the rest of the request inside the edge's span, so planning and fetch spans nest under it. */
+export type WithinRequest = <T>(work: () => Promise<T>) => Promise<T>;
+
+const direct: WithinRequest = (work) => work();
 
 /**
  * What the edge reports when a request is over: the one log line, a usage record
@@ -18,8 +26,12 @@ export interface RequestObserverOptions {
  * never credentials: the path is logged without its query string.
  */
 export function requestObserver(options: RequestObserverOptions) {
-  return (exchange: Exchange): void => {
+  return (exchange: Exchange): WithinRequest => {
     const started = performance.now();
+    const span = options.tracer?.startSpan(`${exchange.request.method} edge`, {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': exchange.request.method ?? 'GET', 'url.path': exchange.url.pathname, 'gateway.request_id': exchange.requestId },
+    });
     const bytesOut = countBytesOut(exchange.response);
     const { request, response } = exchange;
     response.on('finish', () => {
@@ -40,6 +52,13 @@ export function requestObserver(options: RequestObserverOptions) {
         },
         'request',
       );
+      if (span) {
+        span.updateName(exchange.route ?? `${request.method} unmatched`);
+        span.setAttributes({ 'http.route': route, 'http.response.status_code': response.statusCode, ...(operationName ? { 'graphql.operation.name': operationName } : {}) });
+        if (principal) span.setAttribute('enduser.id', principalId(principal));
+        if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      }
       options.metrics.request({ route, operation: operationName, status: response.statusCode, transport }, latencyMs / 1000);
       if (response.statusCode === 429) options.metrics.rateLimitRejected(principal?.tier ?? 'anonymous');
       if (!exchange.counted) return;
@@ -59,5 +78,8 @@ export function requestObserver(options: RequestObserverOptions) {
         bytesOut: bytesOut(),
       });
     });
+    if (!span) return direct;
+    const active = trace.setSpan(context.active(), span);
+    return (work) => context.with(active, work);
   };
 }

@@ -71,3 +71,27 @@ describe('the usage recorder', () => {
     expect(recorder.dropped()).toBe(2);
   });
 });
+
+describe('WebSocket usage', () => {
+  it('records a message as a ws usage record and counts connections', async () => {
+    const { gatewayMetrics } = await import('../../gateway/observability/gateway-metrics.ts');
+    const { webSocketUsage } = await import('../../gateway/usage/websocket-usage.ts');
+    const written: UsageRecord[] = [];
+    const recorder = usageRecorder({ sink: async (records) => void written.push(...records), flushIntervalMs: 60_000 });
+    const metrics = gatewayMetrics({ processMetrics: false });
+    const ws = webSocketUsage(recorder, metrics);
+    ws.opened();
+    ws.message({
+      principal: { kind: 'apiKey', userId: 'u1', keyId: 'k1', tier: 'pro', scopes: [], expiresAt: null, limits: { perMinute: null, perHour: null } },
+      requestId: 'req_ws_1',
+      operationName: 'OnTraining',
+      status: 200,
+      latencyMs: 3,
+      bytesIn: 40,
+      bytesOut: 0,
+    });
+    await recorder.close();
+    expect(written).toEqual([expect.objectContaining({ transport: 'ws', route: 'WS /graphql', userId: 'u1', apiKeyId: 'k1', tier: 'pro', operationName: 'OnTraining' })]);
+    expect(await metrics.registry.metrics()).toContain('gateway_websocket_connections 1');
+  });
+});
