@@ -94,6 +94,10 @@ export function edgeHandler(options: EdgeHandlerOptions) {
     exchange.counted = true;
     const verdict = await options.rateLimit(exchange.principal, clientAddress(exchange.request, options.trustProxy));
     for (const [name, value] of Object.entries(verdict.headers)) exchange.response.setHeader(name, value);
+    // Counted here, not from 429 statuses: an upstream's own 429 is not our limiter's refusal.
+    if (verdict.refusal && contractCodeOf(verdict.refusal) === 'RATE_LIMIT_EXCEEDED') {
+      options.metrics.rateLimitRejected(exchange.principal?.tier ?? 'anonymous');
+    }
     return verdict.refusal ?? null;
   };
   const contextOf = (exchange: Exchange): EdgeContext =>

@@ -60,7 +60,6 @@ export function requestObserver(options: RequestObserverOptions) {
         span.end();
       }
       options.metrics.request({ route, operation: operationName, status: response.statusCode, transport }, latencyMs / 1000);
-      if (response.statusCode === 429) options.metrics.rateLimitRejected(principal?.tier ?? 'anonymous');
       if (!exchange.counted) return;
       options.usage.record({
         occurredAt: new Date(),
