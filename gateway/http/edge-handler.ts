@@ -5,7 +5,7 @@ import { GraphQLError } from 'graphql';
 import { contractCodeOf } from '../../schema/errors.ts';
 import { successEnvelope } from '../../rest-bridge/envelope.ts';
 import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
-import { principalId, type Principal } from '../../subgraphs/shared/principal.ts';
+import type { Principal } from '../../subgraphs/shared/principal.ts';
 import { edgeContext, freshNotes, type EdgeContext, type RequestNotes } from '../executor/edge-context.ts';
 import type { AccessTokens } from '../identity/access-tokens.ts';
 import { credentialsFrom, type Authenticator } from '../identity/authenticate.ts';
