@@ -67,6 +67,9 @@ export interface AppConfig {
   readonly v1: V1Config;
   readonly operationLimits: OperationLimits;
   readonly webhooks: WebhooksConfig;
+  readonly usage: UsageConfig;
+  readonly metrics: MetricsAccess;
+  readonly tracing: TracingConfig;
   readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
@@ -137,6 +140,23 @@ export interface WebhooksConfig {
   /** Address categories a webhook may target; none by default (SSRF guard). */
   readonly allowPrivateTargets: readonly TargetCategory[];
 }
+
+/** Usage records of client requests, buffered at the edge and written in batches. */
+export type UsageConfig =
+  | { readonly recording: 'off' }
+  | { readonly recording: 'on'; readonly batchSize: number; readonly flushIntervalMs: number; readonly maxBuffered: number };
+
+/** Who may scrape `/metrics`: a bearer token, clients on loopback only, anyone, or no one. */
+export type MetricsAccess =
+  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'loopback' }
+  | { readonly kind: 'open' }
+  | { readonly kind: 'off' };
+
+/** OpenTelemetry spans, exported over OTLP/HTTP only when an endpoint is configured. */
+export type TracingConfig =
+  | { readonly kind: 'off' }
+  | { readonly kind: 'otlp'; readonly tracesUrl: string; readonly serviceName: string; readonly exportDelayMs: number };
 
 export type ProcessRole = 'gateway' | 'subgraph';
 
@@ -313,6 +333,16 @@ const environmentSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   WEBHOOK_DISABLE_AFTER: duration.default(5 * 86_400_000),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: targetCategories.default([]),
+  USAGE_RECORDING: z.enum(['on', 'off']).default('on'),
+  USAGE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
+  USAGE_MAX_BUFFERED: z.coerce.number().int().min(1).default(50_000),
+  METRICS_ACCESS: z.enum(['loopback', 'open', 'off']).default('loopback'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL').optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('federation-gateway'),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(0).default(5_000),
   CORS_ORIGINS: z
     .string()
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
@@ -438,6 +468,12 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       disableAfterMs: env.WEBHOOK_DISABLE_AFTER,
       allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     },
+    usage:
+      env.USAGE_RECORDING === 'off'
+        ? { recording: 'off' }
+        : { recording: 'on', batchSize: env.USAGE_BATCH_SIZE, flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS, maxBuffered: env.USAGE_MAX_BUFFERED },
+    metrics: env.METRICS_TOKEN ? { kind: 'token', token: env.METRICS_TOKEN } : { kind: env.METRICS_ACCESS },
+    tracing: tracingConfig(env),
     trustProxy: env.TRUST_PROXY,
     cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development' },
     logLevel: env.LOG_LEVEL,
@@ -463,6 +499,13 @@ function externalSupergraph(path: string): { source: SupergraphSource; urls: Rec
   const badUrl = Object.entries(subgraphs).find(([, url]) => !/^https?:\/\//.test(url) || !URL.canParse(url));
   if (badUrl) throw new ConfigError('SUPERGRAPH_PATH', `records subgraph '${badUrl[0]}' at '${badUrl[1]}', which is not an http(s) URL`);
   return { source: { kind: 'external', path, sdl }, urls: subgraphs };
+}
+
+/** As the OpenTelemetry spec reads them: the traces endpoint as given, or `/v1/traces` under the general one. */
+function tracingConfig(env: Environ): TracingConfig {
+  const tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (tracesUrl === undefined) return { kind: 'off' };
+  return { kind: 'otlp', tracesUrl, serviceName: env.OTEL_SERVICE_NAME, exportDelayMs: env.OTEL_BSP_SCHEDULE_DELAY };
 }
 
 function deepFreeze<T>(value: T): T {

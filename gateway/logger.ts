@@ -12,6 +12,11 @@ const REDACTED = [
   '*.accessToken',
   'apiKey',
   '*.apiKey',
+  // The legacy spellings: ?api_key= (seed 004) and REST login answers.
+  'api_key',
+  '*.api_key',
+  'access_token',
+  '*.access_token',
   // Webhook signing secrets (whsec_…) and the rows that hold them.
   'secret',
   '*.secret',
@@ -23,6 +28,8 @@ const REDACTED = [
   'headers["x-api-key"]',
   'req.headers.authorization',
   'req.headers["x-api-key"]',
+  'headers.cookie',
+  'req.headers.cookie',
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

@@ -13,7 +13,7 @@ import { moduleUpstreams } from '../subgraphs/module/module-upstreams.ts';
 import { moduleStatusBoard } from '../subgraphs/modules/status-board.ts';
 import { memoryRateLimitStore } from './rate-limit/memory-store.ts';
 import { redisRateLimitStore } from './rate-limit/redis-store.ts';
-import { resilientStore } from './rate-limit/resilient-store.ts';
+import { resilientStore, type RateLimitOutageStats } from './rate-limit/resilient-store.ts';
 import type { RateLimitStore } from './rate-limit/store.ts';
 import { loginThrottle } from '../subgraphs/auth/login-throttle.ts';
 import { targetGuard } from '../subgraphs/webhooks/delivery/target-guard.ts';
@@ -26,6 +26,8 @@ export interface PlatformServices {
   readonly accessTokens: AccessTokens;
   /** Shared by the edge's request limits and the auth subgraph's login throttle. */
   readonly rateLimitStore: RateLimitStore;
+  /** Redis outages of the rate-limit store (fail-open admissions); null in memory, where there are none. */
+  rateLimitOutages(): RateLimitOutageStats | null;
   readonly subgraphServices: SubgraphServices;
   /** Without PUBLIC_URL, upstreams are given this process's own address once it listens. */
   announceListeningUrl(url: string): void;
@@ -45,12 +47,13 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       await redis.connect();
     }
     const events = redis ? await redisEventBus({ redis, logger }) : memoryEventBus();
-    const rateLimitStore = redis
+    const resilient = redis
       ? resilientStore(redisRateLimitStore({ redis }), {
           policy: config.rateLimits.outagePolicy,
           onError: (error, context) => logger.warn({ err: error, policy: context.policy }, 'rate-limit store unavailable'),
         })
-      : memoryRateLimitStore();
+      : null;
+    const rateLimitStore: RateLimitStore = resilient ?? memoryRateLimitStore();
     const tokens = await accessTokens(config.jwt);
     const upstreams = moduleUpstreams(config.modules, logger);
     const moduleStatus = moduleStatusBoard({ upstreams, events, logger, intervalMs: config.modules.probeIntervalMs });
@@ -80,6 +83,7 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       events,
       accessTokens: tokens,
       rateLimitStore,
+      rateLimitOutages: () => resilient?.stats() ?? null,
       subgraphServices,
       announceListeningUrl(url) {
         listeningUrl = url;

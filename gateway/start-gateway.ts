@@ -27,6 +27,13 @@ import { authenticator } from './identity/authenticate.ts';
 import { tokenRevocations } from './identity/token-revocations.ts';
 import type { Logger } from './logger.ts';
 import { openPlatformServices } from './platform-services.ts';
+import { metricsRoute } from './http/metrics-route.ts';
+import { observeEventBus } from './observability/event-bus-metrics.ts';
+import { gatewayMetrics } from './observability/gateway-metrics.ts';
+import { startTracing } from './observability/tracing.ts';
+import { prismaUsageSink } from './usage/prisma-usage-sink.ts';
+import { webSocketUsage, type WebSocketUsage } from './usage/websocket-usage.ts';
+import { disabledUsageRecorder, usageRecorder, type UsageRecorder } from './usage/usage-recorder.ts';
 import { startWebhookDelivery } from '../subgraphs/webhooks/delivery/start-delivery.ts';
 import { connectionRegistry } from './subscriptions/connection-registry.ts';
 import { eventHub } from './subscriptions/event-hub.ts';
@@ -37,6 +44,10 @@ import { routeUpgrades } from './subscriptions/upgrade-router.ts';
 export interface RunningGateway {
   readonly server: Server;
   readonly url: string;
+  /** The edge's usage buffer; tests flush it instead of waiting for its timer. */
+  readonly usage: UsageRecorder;
+  /** For the WebSocket servers: connection counts, and a usage record per message. */
+  readonly webSocketUsage: WebSocketUsage;
   close(): Promise<void>;
 }
 
@@ -62,6 +73,26 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     }
     const { prisma, passwords } = platform.subgraphServices;
     await bootstrapAdmin(config.admin, { prisma, passwords, logger });
+
+    const tracing = await startTracing(config.tracing, logger);
+    if (tracing) closers.push(['tracing', () => tracing.close()]);
+    const metrics = gatewayMetrics();
+    const usage =
+      config.usage.recording === 'on'
+        ? usageRecorder({
+            sink: prismaUsageSink(prisma),
+            batchSize: config.usage.batchSize,
+            flushIntervalMs: config.usage.flushIntervalMs,
+            maxBuffered: config.usage.maxBuffered,
+            onFlushError: (error, records) => logger.warn({ err: error, records }, 'usage records could not be written and were dropped'),
+          })
+        : disabledUsageRecorder();
+    // Closed after the HTTP server (closers run in reverse), so the last requests' records are written.
+    closers.push(['usage recorder', () => usage.close()]);
+    metrics.sources.usageBuffered = usage.buffered;
+    metrics.sources.usageDropped = usage.dropped;
+    metrics.sources.rateLimitStore = () => platform.rateLimitOutages() ?? { failures: 0, degradedAdmissions: 0 };
+    closers.push(['event bus metrics', observeEventBus(platform.events, metrics)]);
 
     const tokens = internalTokens(config.internalToken);
     const localSchemas = new Map<SubgraphName, GraphQLSchema>();
@@ -93,6 +124,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       exposeStackTraces: config.exposeStackTraces,
       operationLimits: config.operationLimits,
       ...(config.supergraph.kind === 'external' ? { supergraphSdl: config.supergraph.sdl } : {}),
+      onFetch: metrics.subgraphFetch,
     });
     await apollo.start();
     closers.push(['apollo server', () => apollo.stop()]);
@@ -131,11 +163,15 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
         subscriptions: () => ({ connections: registry.size, subscriptions: hub.feedCount }),
       }),
       logger,
+      usage,
+      metrics,
+      tracer: tracing?.tracer ?? null,
       bodyLimitBytes: config.http.bodyLimitBytes,
       startedAt,
       routers: [bridgeRouter({ routes: BRIDGE_ROUTES, execute, bodyLimitBytes: config.http.bodyLimitBytes })],
       routes: (steps) => ({
         ...v1Routes({ execute, uploads, prisma, secret: config.v1.callbackSecret, bodyLimitBytes: config.http.bodyLimitBytes })(steps),
+        ...metricsRoute({ metrics, access: config.metrics }),
         ...docsRoutes({ routes: BRIDGE_ROUTES, edgeRoutes: EDGE_ROUTE_DOCS, version: GATEWAY_VERSION }),
       }),
     });
@@ -147,6 +183,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
 
     const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => void handler(request, response));
     const admission = { authenticate, rateLimit, registry };
+    const wsUsage = webSocketUsage(usage, metrics);
     const graphqlWs = graphqlWsServer({
       ...admission,
       schema: () => {
@@ -162,8 +199,9 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       production: config.env === 'production',
       exposeStackTraces: config.exposeStackTraces,
       maxPayloadBytes: config.http.bodyLimitBytes,
+      usage: wsUsage,
     });
-    const legacyWs = legacyWsServer({ ...admission, hub, trustProxy: config.trustProxy, logger });
+    const legacyWs = legacyWsServer({ ...admission, hub, trustProxy: config.trustProxy, logger, usage: wsUsage });
     const upgrades = routeUpgrades(server, { '/graphql': graphqlWs.sockets, '/ws': legacyWs.sockets });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -197,7 +235,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const url = `http://${host}:${address.port}`;
     platform.announceListeningUrl(url);
     logger.info({ url, startupMs: Date.now() - startedAt, database: config.database.kind, redis: config.redis.kind }, 'gateway ready');
-    return { server, url, close: closeAll };
+    return { server, url, usage, webSocketUsage: wsUsage, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

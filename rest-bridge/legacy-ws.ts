@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AnyPlatformEvent } from '../schema/events.ts';
@@ -6,11 +7,15 @@ import type { Logger } from '../gateway/logger.ts';
 import { admitConnection, closeFrameOf, connectionCredentials, type ConnectionAdmissionOptions } from '../gateway/subscriptions/connection-auth.ts';
 import { entitledTo } from '../gateway/subscriptions/event-entitlement.ts';
 import type { EventHub } from '../gateway/subscriptions/event-hub.ts';
+import type { WebSocketUsage } from '../gateway/usage/websocket-usage.ts';
+import type { Principal } from '../subgraphs/shared/principal.ts';
 
 export interface LegacyWsOptions extends ConnectionAdmissionOptions {
   readonly hub: EventHub;
   readonly trustProxy: boolean;
   readonly logger: Logger;
+  /** Connection counts and one usage record per message, like HTTP requests. */
+  readonly usage: WebSocketUsage;
 }
 
 const TRAINING_EVENTS = ['training.progress', 'training.completed', 'training.failed'] as const;
@@ -51,18 +56,35 @@ export function legacyWsServer(options: LegacyWsOptions): { readonly sockets: We
     new Promise((resolve) => (socket.readyState === socket.OPEN ? socket.send(JSON.stringify(message), () => resolve()) : resolve()));
 
   sockets.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    let principal: Principal | null = null;
+    const connectionId = `ws_${randomUUID()}`;
+    options.usage.opened();
+    socket.once('close', () => options.usage.closed());
     socket.on('error', (error) => options.logger.debug({ err: error }, 'legacy /ws socket error'));
     socket.on('message', (data) => {
+      const started = performance.now();
+      const answer = (reply: Record<string, unknown>, status: number, operationName: string | null) => {
+        void send(socket, reply);
+        options.usage.message({
+          principal,
+          requestId: connectionId,
+          route: 'WS /ws',
+          operationName,
+          status,
+          latencyMs: performance.now() - started,
+          bytesIn: String(data).length,
+          bytesOut: JSON.stringify(reply).length,
+        });
+      };
       let message: unknown;
       try {
         message = JSON.parse(String(data));
       } catch {
-        void send(socket, { type: 'error', error: 'Messages must be JSON' });
-        return;
+        return answer({ type: 'error', error: 'Messages must be JSON' }, 400, null);
       }
       const type = (message as { type?: unknown } | null)?.type;
-      if (type === 'ping') void send(socket, { type: 'pong', timestamp: new Date().toISOString() });
-      else void send(socket, { type: 'error', error: `Unknown message type '${String(type)}'` });
+      if (type === 'ping') answer({ type: 'pong', timestamp: new Date().toISOString() }, 200, 'ping');
+      else answer({ type: 'error', error: `Unknown message type '${String(type)}'` }, 400, null);
     });
 
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
@@ -79,10 +101,11 @@ export function legacyWsServer(options: LegacyWsOptions): { readonly sockets: We
       const admission = await admitConnection(options, credentials, address, (principal) => ({ principal, end }));
       if ('refusal' in admission) return end(admission.refusal);
       if (socket.readyState !== socket.OPEN) return admission.release();
-      const { principal } = admission;
+      principal = admission.principal;
+      const admitted = admission.principal;
       const feed = options.hub.open({
         types: TRAINING_EVENTS,
-        accept: (event) => entitledTo(principal, event),
+        accept: (event) => entitledTo(admitted, event),
         map: legacyMessage,
         onOverflow: () => socket.close(1013, 'Subscriber too slow'),
       });

@@ -2,7 +2,7 @@ import { MODULE_SLUGS } from '../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../schema/v1-services.ts';
 
 /** The platform's own subgraphs; one more per module of the catalog, then one per /v1 service, follow them. */
-export const CORE_SUBGRAPHS = ['auth', 'keys', 'modules', 'webhooks'] as const;
+export const CORE_SUBGRAPHS = ['auth', 'keys', 'modules', 'webhooks', 'analytics'] as const;
 
 /** Every subgraph the gateway composes, in a fixed order (it decides default ports). */
 export const SUBGRAPH_NAMES: readonly string[] = [...CORE_SUBGRAPHS, ...MODULE_SLUGS, ...V1_SERVICE_NAMES];

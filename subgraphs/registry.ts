@@ -1,4 +1,5 @@
 import { MODULE_CATALOG } from '../schema/modules.ts';
+import { analyticsSubgraph } from './analytics/index.ts';
 import { agentForgeSubgraph } from './agent-forge/index.ts';
 import { authSubgraph } from './auth/index.ts';
 import { knowledgeSubgraph } from './knowledge/index.ts';
@@ -16,6 +17,7 @@ export const SUBGRAPH_DEFINITIONS: readonly SubgraphDefinition[] = [
   keysSubgraph,
   modulesSubgraph,
   webhooksSubgraph,
+  analyticsSubgraph,
   ...MODULE_CATALOG.map(moduleSubgraph),
   agentForgeSubgraph,
   p2pFogSubgraph,

@@ -1,6 +1,19 @@
 import type { InternalCall } from '../../subgraphs/shared/internal-token.ts';
 import type { Principal } from '../../subgraphs/shared/principal.ts';
 
+/**
+ * What execution learns about a request that the edge reports once it is over
+ * (the usage record, metrics, the log line). Written by the executor, read at the end.
+ */
+export interface RequestNotes {
+  /** The operation that ran (the first one, when a REST call runs several). */
+  operationName: string | null;
+  /** The module (or /v1 service) subgraph the query plan reached, if any. */
+  module: string | null;
+}
+
+export const freshNotes = (): RequestNotes => ({ operationName: null, module: null });
+
 /** Per-request state of the edge, handed to Apollo as its context value. */
 export interface EdgeContext {
   readonly principal: Principal | null;
@@ -8,6 +21,7 @@ export interface EdgeContext {
   readonly clientAddress: string;
   /** Signed once per request, on first use, and reused for every subgraph fetch. */
   readonly internalToken: () => Promise<string>;
+  readonly notes: RequestNotes;
 }
 
 export function edgeContext(
@@ -15,6 +29,7 @@ export function edgeContext(
   requestId: string,
   clientAddress: string,
   sign: (call: InternalCall) => Promise<string>,
+  notes: RequestNotes = freshNotes(),
 ): EdgeContext {
   let token: Promise<string> | undefined;
   return {
@@ -22,5 +37,6 @@ export function edgeContext(
     requestId,
     clientAddress,
     internalToken: () => (token ??= sign({ principal, requestId, clientAddress })),
+    notes,
   };
 }

@@ -21,6 +21,11 @@ import type { EdgeContext } from './edge-context.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
 import { perRequestVerifier } from './per-request-verifier.ts';
 import { PooledRemoteDataSource } from './pooled-remote-data-source.ts';
+import { observedDataSource, type FetchObserver } from './observed-data-source.ts';
+import { MODULE_SLUGS } from '../../schema/modules.ts';
+import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
+
+const UPSTREAM_SUBGRAPHS: ReadonlySet<string> = new Set([...MODULE_SLUGS, ...V1_SERVICE_NAMES]);
 
 export interface SupergraphServerOptions {
   readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
@@ -36,6 +41,8 @@ export interface SupergraphServerOptions {
   /** EXPOSE_STACK_TRACES: never in production. */
   readonly exposeStackTraces: boolean;
   readonly operationLimits: OperationLimits;
+  /** Told of each subgraph fetch (metrics). @default no-op */
+  readonly onFetch?: FetchObserver;
   /** @default the committed schema/supergraph.graphql */
   readonly supergraphSdl?: string;
   /** Told the API schema once the gateway has loaded it (the subscription server validates against it). */
@@ -63,6 +70,17 @@ const statusFromErrors: ApolloServerPlugin<EdgeContext> = {
   },
 };
 
+/** Notes the operation's name on the request, for the usage record, the metrics and the log line. */
+const noteOperationName: ApolloServerPlugin<EdgeContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operationName, contextValue }) {
+        if (contextValue.notes) contextValue.notes.operationName ??= operationName ?? null;
+      },
+    };
+  },
+};
+
 export function createSupergraphServer(options: SupergraphServerOptions): ApolloServer<EdgeContext> {
   const mask: MaskOptions = {
     exposeStack: options.exposeStackTraces,
@@ -75,12 +93,13 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     buildService: ({ name }): GraphQLDataSource<EdgeContext> => {
       const location = options.subgraphs[name as SubgraphName];
       if (!location) throw new Error(`The supergraph names a subgraph '${name}' this gateway does not know`);
+      const observe = (source: GraphQLDataSource<EdgeContext>) => observedDataSource(name, source, UPSTREAM_SUBGRAPHS.has(name), options.onFetch ?? (() => {}));
       if (location.kind === 'remote') {
-        return new PooledRemoteDataSource({ url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name) });
+        return observe(new PooledRemoteDataSource({ url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name) }));
       }
       const schema = options.localSchemas.get(name as SubgraphName);
       if (!schema) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
-      return new InProcessDataSource({ schema, verify, mask });
+      return observe(new InProcessDataSource({ schema, verify, mask }));
     },
     logger: options.logger,
   });
@@ -100,6 +119,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     formatError: (formatted, error) => maskError(formatted, error, mask),
     plugins: [
       statusFromErrors,
+      noteOperationName,
       options.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),

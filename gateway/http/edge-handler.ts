@@ -1,20 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
+import type { Tracer } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { contractCodeOf } from '../../schema/errors.ts';
 import { successEnvelope } from '../../rest-bridge/envelope.ts';
 import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
-import { principalId, type Principal } from '../../subgraphs/shared/principal.ts';
-import { edgeContext, type EdgeContext } from '../executor/edge-context.ts';
+import type { Principal } from '../../subgraphs/shared/principal.ts';
+import { edgeContext, freshNotes, type EdgeContext, type RequestNotes } from '../executor/edge-context.ts';
 import type { AccessTokens } from '../identity/access-tokens.ts';
 import { credentialsFrom, type Authenticator } from '../identity/authenticate.ts';
 import type { Logger } from '../logger.ts';
+import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
+import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import { clientAddress } from './client-address.ts';
 import { applyCors, type CorsOptions } from './cors.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import type { healthChecks } from './health.ts';
 import type { RateLimitVerdict } from './rate-limit-step.ts';
 import { requestIdFor } from './request-id.ts';
+import { requestObserver } from './request-observer.ts';
 import { sendErrorEnvelope, sendErrorFromGraphQL, sendGraphQLError, sendJson } from './respond.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 
@@ -29,6 +33,11 @@ export interface EdgeHandlerOptions {
   readonly accessTokens: AccessTokens;
   readonly health: ReturnType<typeof healthChecks>;
   readonly logger: Logger;
+  /** Where each admitted request's usage record goes (batched; see gateway/usage/). */
+  readonly usage: UsageRecorder;
+  readonly metrics: GatewayMetrics;
+  /** Null when tracing is off. */
+  readonly tracer: Tracer | null;
   readonly bodyLimitBytes: number;
   readonly startedAt: number;
   /** Routes beyond /graphql and health (the /v1 hand-offs), given the edge's steps. */
@@ -48,6 +57,11 @@ export interface Exchange {
   readonly url: URL;
   readonly requestId: string;
   principal: Principal | null;
+  /** `METHOD /pattern`: the route that answered, named by its pattern so metrics stay bounded. */
+  route: string | null;
+  /** True once identity and the rate limit ran: a client API call, so its usage is recorded. */
+  counted: boolean;
+  readonly notes: RequestNotes;
 }
 
 export type Route = (exchange: Exchange) => Promise<void>;
@@ -73,15 +87,21 @@ export function edgeHandler(options: EdgeHandlerOptions) {
     try {
       exchange.principal = await options.authenticate(credentialsFrom(exchange.request.headers, exchange.url));
     } catch (error) {
+      exchange.counted = true;
       if (error instanceof GraphQLError) return error;
       throw error;
     }
+    exchange.counted = true;
     const verdict = await options.rateLimit(exchange.principal, clientAddress(exchange.request, options.trustProxy));
     for (const [name, value] of Object.entries(verdict.headers)) exchange.response.setHeader(name, value);
+    // Counted here, not from 429 statuses: an upstream's own 429 is not our limiter's refusal.
+    if (verdict.refusal && contractCodeOf(verdict.refusal) === 'RATE_LIMIT_EXCEEDED') {
+      options.metrics.rateLimitRejected(exchange.principal?.tier ?? 'anonymous');
+    }
     return verdict.refusal ?? null;
   };
   const contextOf = (exchange: Exchange): EdgeContext =>
-    edgeContext(exchange.principal, exchange.requestId, clientAddress(exchange.request, options.trustProxy), options.tokens.sign);
+    edgeContext(exchange.principal, exchange.requestId, clientAddress(exchange.request, options.trustProxy), options.tokens.sign, exchange.notes);
 
   const graphqlEndpoint: Route = async (exchange) => {
     const refusal = await identifyAndCount(exchange);
@@ -135,6 +155,7 @@ export function edgeHandler(options: EdgeHandlerOptions) {
     },
   };
 
+  const observe = requestObserver({ logger: options.logger, usage: options.usage, metrics: options.metrics, tracer: options.tracer });
   const routers = (options.routers ?? []).map((router) => router(steps));
   const matchRouters = (pathname: string): Partial<Record<string, Route>> | undefined => {
     for (const router of routers) {
@@ -145,35 +166,25 @@ export function edgeHandler(options: EdgeHandlerOptions) {
   };
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const started = performance.now();
     const requestId = requestIdFor(request.headers);
     response.setHeader('X-Request-ID', requestId);
     applySecurityHeaders(request, response);
     if (applyCors(request, response, options.cors)) return;
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
-    const exchange: Exchange = { request, response, url, requestId, principal: null };
-    response.on('finish', () => {
-      options.logger.info(
-        {
-          requestId,
-          method: request.method,
-          path: url.pathname,
-          status: response.statusCode,
-          durationMs: Math.round((performance.now() - started) * 100) / 100,
-          principal: exchange.principal ? principalId(exchange.principal) : null,
-        },
-        'request',
-      );
-    });
+    const exchange: Exchange = { request, response, url, requestId, principal: null, route: null, counted: false, notes: freshNotes() };
+    const within = observe(exchange);
     try {
-      const methods = routes[url.pathname] ?? matchRouters(url.pathname);
+      const exact = routes[url.pathname];
+      const methods = exact ?? matchRouters(url.pathname);
+      // Router routes (the REST bridge) name their own pattern when they run.
+      if (exact) exchange.route = `${request.method} ${url.pathname}`;
       if (!methods) return sendErrorEnvelope(response, requestId, 'RESOURCE_NOT_FOUND', `Route '${request.method} ${url.pathname}' not found`);
       const route = methods[request.method ?? 'GET'];
       if (!route) {
         response.setHeader('Allow', Object.keys(methods).join(', '));
         return sendErrorEnvelope(response, requestId, 'RESOURCE_NOT_FOUND', `Route '${request.method} ${url.pathname}' not found`);
       }
-      await route(exchange);
+      await within(() => route(exchange));
     } catch (error) {
       const code = error instanceof GraphQLError ? contractCodeOf(error) : undefined;
       if (!code || code === 'INTERNAL_ERROR') options.logger.error({ err: error, requestId }, 'request failed');

@@ -17,6 +17,7 @@ import { WebSocketServer } from 'ws';
 import { validationError } from '../../schema/errors.ts';
 import type { OperationLimits } from '../config.ts';
 import { edgeContext } from '../executor/edge-context.ts';
+import type { WebSocketUsage } from '../usage/websocket-usage.ts';
 import type { ExecuteOperation } from '../executor/execute-operation.ts';
 import { aliasLimitRule, depthLimitRule } from '../executor/operation-limits.ts';
 import { clientAddress } from '../http/client-address.ts';
@@ -42,6 +43,8 @@ export interface GraphqlWsServerOptions extends ConnectionAdmissionOptions {
   readonly exposeStackTraces: boolean;
   /** A message larger than this closes the connection. */
   readonly maxPayloadBytes: number;
+  /** Connection counts and one usage record per operation started, like HTTP requests. */
+  readonly usage: WebSocketUsage;
 }
 
 export interface GraphqlWsServer {
@@ -97,30 +100,46 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
           return false;
         }
         socket.once('close', admission.release);
+        options.usage.opened();
+        socket.once('close', () => options.usage.closed());
         contexts.set(socket, { principal: admission.principal, clientAddress: address, connectionId, end });
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
         const context = contexts.get(ctx.extra.socket);
         if (!context) return [validationError('Connection not initialised')];
+        const started = performance.now();
+        // One usage record per operation started: the socket's equivalent of a request.
+        const recorded = <T>(status: number, outcome: T): T => {
+          options.usage.message({
+            principal: context.principal,
+            requestId: context.connectionId,
+            operationName: payload.operationName ?? null,
+            status,
+            latencyMs: performance.now() - started,
+            bytesIn: payload.query.length,
+            bytesOut: 0,
+          });
+          return outcome;
+        };
         const verdict = await options.rateLimit(context.principal, context.clientAddress);
-        if (verdict.refusal) return [verdict.refusal];
+        if (verdict.refusal) return recorded(429, [verdict.refusal]);
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: options.operationLimits.maxTokens });
         } catch (error) {
-          return [error instanceof GraphQLError ? validationError(error.message) : validationError('Unreadable operation')];
+          return recorded(400, [error instanceof GraphQLError ? validationError(error.message) : validationError('Unreadable operation')]);
         }
         const schema = options.schema();
         const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors.map((error) => validationError(error.message));
-        return {
+        if (errors.length > 0) return recorded(400, errors.map((error) => validationError(error.message)));
+        return recorded(200, {
           schema,
           document,
           variableValues: payload.variables ?? {},
           operationName: payload.operationName ?? null,
           contextValue: context,
-        };
+        });
       },
       // Errors leave as contract codes, as they do over HTTP.
       onNext: (_ctx, _id, _payload, _args, result) =>

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { RunningGateway } from '../../gateway/start-gateway.ts';
 import { registerAndLogin } from '../support/account-flows.ts';
 import { firstErrorCode, graphql } from '../support/graphql-client.ts';
 import { startTestGateway } from '../support/gateway-harness.ts';
-import { connectSubscriber, openSubscriptions, subscriptionsRegistered, type TestSubscriber } from '../support/subscription-client.ts';
+import { connectSubscriber, openSubscriptions, subscriptionsRegistered, wsUrlOf, type TestSubscriber } from '../support/subscription-client.ts';
 
 describe('a subscription outliving its access token', () => {
   let gateway: RunningGateway;
@@ -44,6 +45,36 @@ describe('a subscription sent over HTTP', () => {
       const badDate = await graphql(gateway.url, 'mutation { recoverWebhookDeliveries(endpointId: "x", since: "yesterday") }', {}, { token });
       expect(firstErrorCode(badDate)).toBe('VALIDATION_ERROR');
       expect(JSON.stringify([result.errors, badDate.errors])).not.toMatch(/stacktrace|\.ts:\d+/);
+    } finally {
+      await gateway.close();
+    }
+  }, 30_000);
+});
+
+describe('usage over WebSockets', () => {
+  it('records each subscription started on /graphql and each legacy /ws message, like HTTP requests', async () => {
+    const gateway = await startTestGateway();
+    try {
+      const { token } = await registerAndLogin(gateway.url, 'ws-usage@subs.test');
+      const authed = connectSubscriber(gateway.url, { authorization: `Bearer ${token}` });
+      const before = await openSubscriptions(gateway.url);
+      authed.subscribe('subscription WatchKeys { apiKeyChanged { kind } }');
+      await subscriptionsRegistered(gateway.url, before + 1);
+
+      const legacy = new WebSocket(wsUrlOf(gateway.url, '/ws'), { headers: { authorization: `Bearer ${token}` } });
+      await new Promise((resolve, reject) => legacy.once('open', resolve).once('error', reject));
+      const pong = new Promise((resolve) => legacy.once('message', resolve));
+      legacy.send(JSON.stringify({ type: 'ping' }));
+      await pong;
+      legacy.close();
+      await authed.dispose();
+
+      await gateway.usage.flush();
+      const report = await graphql(gateway.url, '{ myUsage { groups(by: route) { key stats { requests } } } }', {}, { token });
+      expect(report.errors).toBeUndefined();
+      const byRoute = Object.fromEntries((report.data!['myUsage'].groups as Array<{ key: string; stats: { requests: number } }>).map((group) => [group.key, group.stats.requests]));
+      expect(byRoute['WS /graphql']).toBe(1);
+      expect(byRoute['WS /ws']).toBe(1);
     } finally {
       await gateway.close();
     }

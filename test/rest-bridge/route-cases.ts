@@ -218,4 +218,18 @@ export const ROUTE_CASES: Readonly<Record<string, RouteCase>> = {
     badStatus: 404,
     badCode: 'RESOURCE_NOT_FOUND',
   },
+  'GET /analytics/usage': {
+    valid: (context) => context.call('GET', '/analytics/usage', { token: context.pro.token }),
+    bad: (context) => context.call('GET', '/analytics/usage?since=yesterday', { token: context.pro.token }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: "'since'",
+  },
+  'GET /api/v1/api-keys/{id}/usage': {
+    valid: async (context) => context.call('GET', `/api/v1/api-keys/${(await newKey(context)).key_id}/usage`, { token: context.pro.token }),
+    // The pro user's key, asked for by the free user: someone else's key reads as no key.
+    bad: async (context) => context.call('GET', `/api/v1/api-keys/${(await newKey(context)).key_id}/usage`, { token: context.free.token }),
+    badStatus: 404,
+    badCode: 'RESOURCE_NOT_FOUND',
+  },
 };

@@ -1,0 +1,89 @@
+import type { UsageRecord, UsageSink } from './usage-record.ts';
+
+export interface UsageRecorderOptions {
+  readonly sink: UsageSink;
+  /** A batch is written once this many records wait. @default 500 */
+  readonly batchSize?: number;
+  /** Waiting records are written at least this often. @default 1000 */
+  readonly flushIntervalMs?: number;
+  /** Records held at most; beyond it new ones are dropped and counted. @default 50000 */
+  readonly maxBuffered?: number;
+  /** Told of a batch that could not be written (its records are dropped and counted). @default no-op */
+  readonly onFlushError?: (error: unknown, records: number) => void;
+}
+
+export interface UsageRecorder {
+  /** Never waits and never throws: the request path only appends to a buffer. */
+  record(record: UsageRecord): void;
+  /** Writes everything buffered now. */
+  flush(): Promise<void>;
+  /** Records waiting to be written. */
+  buffered(): number;
+  /** Records lost since start: buffer full or a failed write. */
+  dropped(): number;
+  /** Stops the timer and writes what is left (shutdown). */
+  close(): Promise<void>;
+}
+
+/**
+ * Buffers usage records and writes them in batches, so the hot path never waits
+ * on the database. One write at a time keeps the database's load bounded; while
+ * a write runs, new records wait in the buffer, which is bounded too.
+ */
+export function usageRecorder(options: UsageRecorderOptions): UsageRecorder {
+  const batchSize = options.batchSize ?? 500;
+  const maxBuffered = options.maxBuffered ?? 50_000;
+  const onFlushError = options.onFlushError ?? (() => {});
+  let buffer: UsageRecord[] = [];
+  let dropped = 0;
+  let writing: Promise<void> | null = null;
+
+  const writeOnce = async (): Promise<void> => {
+    while (buffer.length > 0) {
+      const batch = buffer.slice(0, batchSize);
+      buffer = buffer.slice(batch.length);
+      try {
+        await options.sink(batch);
+      } catch (error) {
+        dropped += batch.length;
+        onFlushError(error, batch.length);
+      }
+    }
+  };
+  const flush = (): Promise<void> => {
+    writing ??= writeOnce().finally(() => {
+      writing = null;
+    });
+    return writing;
+  };
+
+  const timer = setInterval(() => void flush(), options.flushIntervalMs ?? 1_000);
+  timer.unref();
+
+  return {
+    record(record) {
+      if (buffer.length >= maxBuffered) {
+        dropped += 1;
+        return;
+      }
+      buffer.push(record);
+      if (buffer.length >= batchSize && !writing) void flush();
+    },
+    async flush() {
+      // A write in progress may have left records behind it; one more pass takes them.
+      await flush();
+      if (buffer.length > 0) await flush();
+    },
+    buffered: () => buffer.length,
+    dropped: () => dropped,
+    async close() {
+      clearInterval(timer);
+      await this.flush();
+    },
+  };
+}
+
+/** USAGE_RECORDING=off: nothing is kept (for measuring what recording costs). */
+export function disabledUsageRecorder(): UsageRecorder {
+  return { record() {}, flush: async () => {}, buffered: () => 0, dropped: () => 0, close: async () => {} };
+}

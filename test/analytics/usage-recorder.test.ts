@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { UsageRecord } from '../../gateway/usage/usage-record.ts';
+import { usageRecorder } from '../../gateway/usage/usage-recorder.ts';
+
+const record = (n: number): UsageRecord => ({
+  occurredAt: new Date(),
+  requestId: `req_${n}`,
+  transport: 'graphql',
+  userId: null,
+  apiKeyId: null,
+  tier: null,
+  module: null,
+  operationName: 'Op',
+  route: 'POST /graphql',
+  status: 200,
+  latencyMs: 1,
+  bytesIn: 10,
+  bytesOut: 20,
+});
+
+describe('the usage recorder', () => {
+  it('writes in batches of batchSize, never more per write', async () => {
+    const batches: number[] = [];
+    const recorder = usageRecorder({ sink: async (records) => void batches.push(records.length), batchSize: 3, flushIntervalMs: 60_000 });
+    for (let n = 0; n < 7; n += 1) recorder.record(record(n));
+    await recorder.close();
+    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(7);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(3);
+    expect(recorder.buffered()).toBe(0);
+  });
+
+  it('writes on its timer without a full batch', async () => {
+    const written: UsageRecord[] = [];
+    const recorder = usageRecorder({ sink: async (records) => void written.push(...records), flushIntervalMs: 20 });
+    recorder.record(record(1));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(written.map((r) => r.requestId)).toEqual(['req_1']);
+    await recorder.close();
+  });
+
+  it('never makes the caller wait: a slow database only fills the bounded buffer, and what overflows is counted', async () => {
+    let release: () => void = () => {};
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const recorder = usageRecorder({ sink: () => stuck, batchSize: 2, maxBuffered: 5, flushIntervalMs: 60_000 });
+    const started = performance.now();
+    for (let n = 0; n < 20; n += 1) recorder.record(record(n));
+    expect(performance.now() - started).toBeLessThan(50);
+    // Two went to the stuck write; five wait; thirteen were dropped.
+    expect(recorder.buffered()).toBe(5);
+    expect(recorder.dropped()).toBe(13);
+    release();
+    await recorder.close();
+    expect(recorder.buffered()).toBe(0);
+  });
+
+  it('counts the records of a failed write as dropped and keeps going', async () => {
+    const failures: number[] = [];
+    let calls = 0;
+    const recorder = usageRecorder({
+      sink: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('database down');
+      },
+      batchSize: 2,
+      flushIntervalMs: 60_000,
+      onFlushError: (_error, records) => failures.push(records),
+    });
+    for (let n = 0; n < 4; n += 1) recorder.record(record(n));
+    await recorder.close();
+    expect(failures).toEqual([2]);
+    expect(recorder.dropped()).toBe(2);
+  });
+});
+
+describe('WebSocket usage', () => {
+  it('records a message as a ws usage record and counts connections', async () => {
+    const { gatewayMetrics } = await import('../../gateway/observability/gateway-metrics.ts');
+    const { webSocketUsage } = await import('../../gateway/usage/websocket-usage.ts');
+    const written: UsageRecord[] = [];
+    const recorder = usageRecorder({ sink: async (records) => void written.push(...records), flushIntervalMs: 60_000 });
+    const metrics = gatewayMetrics({ processMetrics: false });
+    const ws = webSocketUsage(recorder, metrics);
+    ws.opened();
+    ws.message({
+      principal: { kind: 'apiKey', userId: 'u1', keyId: 'k1', tier: 'pro', scopes: [], expiresAt: null, limits: { perMinute: null, perHour: null } },
+      requestId: 'req_ws_1',
+      operationName: 'OnTraining',
+      status: 200,
+      latencyMs: 3,
+      bytesIn: 40,
+      bytesOut: 0,
+    });
+    await recorder.close();
+    expect(written).toEqual([expect.objectContaining({ transport: 'ws', route: 'WS /graphql', userId: 'u1', apiKeyId: 'k1', tier: 'pro', operationName: 'OnTraining' })]);
+    expect(await metrics.registry.metrics()).toContain('gateway_websocket_connections 1');
+  });
+});
