@@ -122,6 +122,7 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
         JWT_SECRET,
         INTERNAL_TOKEN_SECRET: 'bench-internal-secret-0123456789abcdef0123',
         UPSTREAM_SIGNING_SECRET: 'bench-upstream-secret-0123456789abcdef0123',
+        TRAINING_CALLBACK_SECRET: 'bench-callback-secret-0123456789abcdef0123',
         // Every request is counted; the limit is set so that counting never refuses.
         RATE_LIMITS: 'enterprise=100000000/1000000000',
         LOG_LEVEL: 'warn',
@@ -132,9 +133,9 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
     contenders.push({ name, url: `http://127.0.0.1:${port}/graphql`, process });
   };
   await startBaseline();
-  await startOurs('our gateway (JWT + rate limits in memory)', {});
+  await startOurs('our gateway (JWT + rate limits in memory + usage recording)', {});
   await startOurs('our gateway, in-flight deduplication off', { SUBGRAPH_DEDUP_EXCLUDE: BENCH_SUBGRAPH_NAMES.join(',') });
-  if (settings.redisUrl) await startOurs('our gateway (JWT + rate limits in Redis)', { REDIS_URL: settings.redisUrl });
+  if (settings.redisUrl) await startOurs('our gateway (JWT + rate limits in Redis + usage recording)', { REDIS_URL: settings.redisUrl });
 
   // One checked answer first: the body every benchmark response must equal.
   let expected: string | undefined;
