@@ -5,40 +5,14 @@
  * so a fast wrong answer does not count. The gateway runs in its own process;
  * the load comes from this one over keep-alive connections.
  */
-import { spawn } from 'node:child_process';
 import { Agent } from 'undici';
-import { CONCURRENCY, drive, DURATION_MS, ROUNDS, sleep, WARMUP_MS, type Result, type Target } from './http-load.ts';
-import { freePort, ROOT } from '../test/support/processes.ts';
+import { startBenchGateway, userWithThreeKeys } from './bench-gateway.ts';
+import { CONCURRENCY, drive, DURATION_MS, ROUNDS, WARMUP_MS, type Result, type Target } from './http-load.ts';
 
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const gateway = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
-  cwd: ROOT,
-  env: {
-    PATH: process.env['PATH'] ?? '',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    PGLITE_DATA_DIR: 'memory://',
-    // The limiter stays on (one count per call either way) but must not be what is measured.
-    RATE_LIMITS: 'free=100000000/1000000000',
-    ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}),
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const gateway = await startBenchGateway('rest-vs-graphql', process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {});
+const base = gateway.base;
 try {
-  for (let started = performance.now(); ; await sleep(50)) {
-    if (performance.now() - started > 60_000) throw new Error('gateway not healthy within 60 s');
-    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
-  }
-  const credentials = { email: `bench-${process.pid}@bench.test`, password: 'correct horse battery' };
-  const json = { 'content-type': 'application/json' };
-  await fetch(`${base}/auth/register`, { method: 'POST', headers: json, body: JSON.stringify(credentials) });
-  const login = (await (await fetch(`${base}/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(credentials) })).json()) as { data: { access_token: string } };
-  const headers = { ...json, authorization: `Bearer ${login.data.access_token}` };
-  for (const name of ['first', 'second', 'third']) {
-    await fetch(`${base}/api-keys/create`, { method: 'POST', headers, body: JSON.stringify({ name }) });
-  }
+  const headers = await userWithThreeKeys(base);
 
   const fields = 'id name prefix tier scopes status limitPerMinute limitPerHour expiresAt lastUsedAt revokedAt createdAt';
   const targets: Target[] = [
@@ -80,6 +54,5 @@ try {
   if (rest && graphql) console.log(`\nREST / GraphQL throughput: ${(rest.rps / graphql.rps).toFixed(3)}`);
   if (summary.some((row) => row.failures > 0)) process.exitCode = 1;
 } finally {
-  gateway.kill('SIGTERM');
-  await new Promise((resolve) => gateway.once('exit', resolve));
+  await gateway.stop();
 }

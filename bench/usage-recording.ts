@@ -5,55 +5,31 @@
  * in alternating rounds, so the machine's noise falls on both. Afterwards the
  * recording gateway's own analytics must account for every request sent to it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent } from 'undici';
-import { freePort, ROOT } from '../test/support/processes.ts';
+import { startBenchGateway, userWithThreeKeys, type BenchGateway } from './bench-gateway.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../test/support/postgres.ts';
 import { CONCURRENCY, drive, DURATION_MS, ROUNDS, sleep, WARMUP_MS, type Result, type Target } from './http-load.ts';
 
-interface BenchGateway {
+interface RecordingGateway {
   readonly name: string;
   readonly base: string;
-  readonly process: ChildProcess;
+  readonly gateway: BenchGateway;
   readonly database: TestDatabase | null;
-  headers: Record<string, string>;
+  readonly headers: Record<string, string>;
 }
 
-async function startGateway(name: string, recording: 'on' | 'off'): Promise<BenchGateway> {
-  const port = await freePort();
+async function startGateway(name: string, recording: 'on' | 'off'): Promise<RecordingGateway> {
   const database = postgresAvailable ? await createTestDatabase() : null;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      PGLITE_DATA_DIR: 'memory://',
-      RATE_LIMITS: 'free=100000000/1000000000',
-      WEBHOOK_WORKER_ENABLED: 'false',
-      USAGE_RECORDING: recording,
-      ...(database ? { DATABASE_URL: database.url } : {}),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const gateway = await startBenchGateway(name, {
+    WEBHOOK_WORKER_ENABLED: 'false',
+    USAGE_RECORDING: recording,
+    ...(database ? { DATABASE_URL: database.url } : {}),
   });
-  const base = `http://127.0.0.1:${port}`;
-  for (let started = performance.now(); ; await sleep(50)) {
-    if (performance.now() - started > 90_000) throw new Error(`${name} gateway not healthy within 90 s`);
-    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
-  }
-  const credentials = { email: `bench-${process.pid}@bench.test`, password: 'correct horse battery' };
-  const json = { 'content-type': 'application/json' };
-  await fetch(`${base}/auth/register`, { method: 'POST', headers: json, body: JSON.stringify(credentials) });
-  const login = (await (await fetch(`${base}/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(credentials) })).json()) as { data: { access_token: string } };
-  const headers = { ...json, authorization: `Bearer ${login.data.access_token}` };
-  for (const key of ['first', 'second', 'third']) await fetch(`${base}/api-keys/create`, { method: 'POST', headers, body: JSON.stringify({ name: key }) });
-  return { name, base, process: child, database, headers };
+  return { name, base: gateway.base, gateway, database, headers: await userWithThreeKeys(gateway.base) };
 }
 
-async function stop(gateway: BenchGateway): Promise<void> {
-  gateway.process.kill('SIGTERM');
-  await new Promise((resolve) => gateway.process.once('exit', resolve));
+async function stop(gateway: RecordingGateway): Promise<void> {
+  await gateway.gateway.stop();
   await gateway.database?.drop();
 }
 
