@@ -36,7 +36,8 @@ function packageFile(path: string, type: string) {
 
 /** `/api/openapi.json`, Swagger UI at `/api/docs`, ReDoc at `/api/redoc` (CONTRACT.md section 5). */
 export function docsRoutes(options: { routes: readonly BridgeRoute[]; edgeRoutes: readonly EdgeRouteDoc[]; version: string }): RouteTable {
-  const document = JSON.stringify(openApiDocument(options));
+  // Built once: the route table does not change while the process runs.
+  const document = openApiDocument(options);
   const swagger = packageDir('swagger-ui-dist');
   const redoc = packageDir('redoc');
   const js = 'application/javascript; charset=utf-8';
@@ -49,7 +50,7 @@ export function docsRoutes(options: { routes: readonly BridgeRoute[]; edgeRoutes
     '/api/openapi.json': {
       GET: async ({ response }) => {
         response.setHeader('Cache-Control', 'no-cache');
-        sendJson(response, 200, JSON.parse(document));
+        sendJson(response, 200, document);
       },
     },
     '/api/docs': { GET: async ({ response }) => sendText(response, 'text/html', SWAGGER_PAGE) },

@@ -11,6 +11,7 @@ import { CALLBACK_SIGNATURE_SCHEME, checkCallbackSignature, jobCallbackSecret } 
 import { applyTrainingReport, publishTrainingEvent } from './training-jobs.ts';
 import { trainingReportSchema } from './training-report.ts';
 import { chatReplyOf, trainedModelsOf, upstreamJobIdOf } from './upstream-shapes.ts';
+import { isUuid } from '../shared/ids.ts';
 
 export const TRAINING_CALLBACK_PATH = '/v1/training/callback';
 
@@ -81,7 +82,7 @@ export function agentForgeResolvers(services: SubgraphServices): GraphQLResolver
       models: async (_parent, _args, context: SubgraphContext) => trainedModelsOf(await upstream.json({ method: 'GET', path: '/v1/models' }, context)),
       trainingJob: async (_parent, args: { id: string }, context: SubgraphContext) => {
         const principal = requirePrincipal(context);
-        const job = z.string().uuid().safeParse(args.id).success ? await prisma.trainingJob.findUnique({ where: { id: args.id } }) : null;
+        const job = isUuid(args.id) ? await prisma.trainingJob.findUnique({ where: { id: args.id } }) : null;
         // Someone else's job is reported as missing, not as forbidden: ids are not to be probed.
         if (!job || (job.ownerId !== principal.userId && principal.tier !== 'admin')) throw notFound(`Training job '${args.id}' not found`);
         return job;
@@ -137,7 +138,7 @@ export function agentForgeResolvers(services: SubgraphServices): GraphQLResolver
     },
     TrainingJob: {
       __resolveReference: (reference: { id: string }) =>
-        z.string().uuid().safeParse(reference.id).success ? prisma.trainingJob.findUnique({ where: { id: reference.id } }) : null,
+        isUuid(reference.id) ? prisma.trainingJob.findUnique({ where: { id: reference.id } }) : null,
       owner: (job: TrainingJob) => ({ __typename: 'User', id: job.ownerId }),
     },
     User: {

@@ -13,6 +13,7 @@ import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import { displayPrefix, generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format.ts';
 import { checkKeyLimits, grantFor, keyStatus } from './key-policy.ts';
 import type { Tier } from '../../schema/tiers.ts';
+import { isUuid } from '../shared/ids.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -27,7 +28,7 @@ const createInput = z.object({
 
 const keyId = z.object({ id: z.string().uuid('must be an API key id') });
 /** Legacy clients (DELETE /api-keys/{api_key}) name the key by its value. */
-const keyRef = z.object({ id: z.string().refine((value) => z.string().uuid().safeParse(value).success || looksLikeApiKey(value), 'must be an API key id or the key itself') });
+const keyRef = z.object({ id: z.string().refine((value) => isUuid(value) || looksLikeApiKey(value), 'must be an API key id or the key itself') });
 const limitsInput = keyId.extend({
   limitPerMinute: z.number().int().min(1).nullish(),
   limitPerHour: z.number().int().min(1).nullish(),
@@ -158,7 +159,7 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
 
     ApiKey: {
       __resolveReference: (reference: { id: string }) =>
-        z.string().uuid().safeParse(reference.id).success ? prisma.apiKey.findUnique({ where: { id: reference.id } }) : null,
+        isUuid(reference.id) ? prisma.apiKey.findUnique({ where: { id: reference.id } }) : null,
       prefix: (key: ApiKey) => key.displayPrefix,
       status: (key: ApiKey) => keyStatus(key),
       owner: (key: ApiKey) => ({ __typename: 'User', id: key.ownerId }),

@@ -8,6 +8,7 @@ import { requirePrincipal } from '../shared/require-principal.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { validInput } from '../shared/validate-input.ts';
 import { readUploadTicket, uploadLink } from './upload-signatures.ts';
+import { isUuid } from '../shared/ids.ts';
 
 const SERVICE = 'knowledge';
 const SUBJECT = `Service '${SERVICE}'`;
@@ -61,7 +62,7 @@ export function knowledgeResolvers(services: SubgraphServices): GraphQLResolverM
       uploads: (_parent, args: unknown, context: SubgraphContext) => uploadsOf(requirePrincipal(context).userId, validInput(firstArg, args).first),
       upload: async (_parent, args: { id: string }, context: SubgraphContext) => {
         const principal = requirePrincipal(context);
-        const upload = z.string().uuid().safeParse(args.id).success ? await prisma.upload.findUnique({ where: { id: args.id } }) : null;
+        const upload = isUuid(args.id) ? await prisma.upload.findUnique({ where: { id: args.id } }) : null;
         if (!upload || (upload.ownerId !== principal.userId && principal.tier !== 'admin')) throw notFound(`Upload '${args.id}' not found`);
         return upload;
       },
@@ -95,7 +96,7 @@ export function knowledgeResolvers(services: SubgraphServices): GraphQLResolverM
     },
     Upload: {
       __resolveReference: (reference: { id: string }) =>
-        z.string().uuid().safeParse(reference.id).success ? prisma.upload.findUnique({ where: { id: reference.id } }) : null,
+        isUuid(reference.id) ? prisma.upload.findUnique({ where: { id: reference.id } }) : null,
       owner: (upload: Upload) => ({ __typename: 'User', id: upload.ownerId }),
     },
     User: {

@@ -1,5 +1,6 @@
 import { parse, type DocumentNode } from 'graphql';
 import { moduleFieldName, moduleTypePrefix, type ModuleDefinition, type TypedOperation } from '../../schema/modules.ts';
+import { JSON_SDL } from '../shared/common-sdl.ts';
 
 const argumentList = (operation: TypedOperation): string =>
   Object.entries(operation.args)
@@ -22,7 +23,7 @@ export function moduleTypeDefs(entry: ModuleDefinition): DocumentNode {
   return parse(`
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@shareable"])
 
-scalar JSON
+${JSON_SDL}
 
 "Write methods a module's generic surface accepts; GET goes through the query side."
 enum ModuleWriteMethod {

@@ -1,11 +1,10 @@
-import { z } from 'zod';
 import { notFound } from '../../schema/errors.ts';
 import type { PrismaClient, WebhookDelivery, WebhookEndpoint, WebhookMessage } from '../../prisma/generated/client.ts';
 import type { Principal } from '../shared/principal.ts';
+import { isUuid } from '../shared/ids.ts';
 
 export type DeliveryWithMessage = WebhookDelivery & { message: WebhookMessage };
 
-const isUuid = (value: string) => z.string().uuid().safeParse(value).success;
 const mayRead = (principal: Principal, ownerId: string) => principal.tier === 'admin' || principal.userId === ownerId;
 
 /**

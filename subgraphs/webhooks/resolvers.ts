@@ -16,6 +16,7 @@ import { NEWEST_FIRST, pageOf, pageWindow } from './pagination.ts';
 import { webhookRecords, type DeliveryWithMessage } from './records.ts';
 import { recoverFailed, redeliver } from './replay.ts';
 import { generateWebhookSecret } from './secret.ts';
+import { isUuid } from '../shared/ids.ts';
 
 const DEFAULT_OVERLAP_SECONDS = 86_400;
 const deliveryStatus = z.enum(['pending', 'succeeded', 'failed']).nullish();
@@ -168,7 +169,7 @@ export function webhooksResolvers(services: SubgraphServices): GraphQLResolverMa
 
     WebhookEndpoint: {
       __resolveReference: (reference: { id: string }) =>
-        z.string().uuid().safeParse(reference.id).success ? prisma.webhookEndpoint.findUnique({ where: { id: reference.id } }) : null,
+        isUuid(reference.id) ? prisma.webhookEndpoint.findUnique({ where: { id: reference.id } }) : null,
       owner: (endpoint: WebhookEndpoint) => ({ __typename: 'User', id: endpoint.ownerId }),
       deliveries: (endpoint: WebhookEndpoint, args: { status?: unknown }) =>
         deliveriesPage({ endpointId: endpoint.id, ...statusFilter(args.status) }, args),

@@ -1,12 +1,12 @@
 import { gql } from 'graphql-tag';
-import { DATE_TIME_SDL } from '../shared/common-sdl.ts';
+import { DATE_TIME_SDL, JSON_SDL } from '../shared/common-sdl.ts';
 
 export const webhooksTypeDefs = gql`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 
   ${DATE_TIME_SDL}
 
-  scalar JSON
+  ${JSON_SDL}
 
   type User @key(fields: "id", resolvable: false) {
     id: ID!
