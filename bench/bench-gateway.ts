@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { ROOT, freePort } from '../test/support/processes.ts';
 import { sleep } from './http-load.ts';
 
-/** `gateway/main.ts` in its own process, as `npm start` runs it, for the HTTP benches. */
+/** `gateway/app/main.ts` in its own process, as `npm start` runs it, for the HTTP benches. */
 export interface BenchGateway {
   readonly base: string;
   readonly process: ChildProcess;
@@ -12,7 +12,7 @@ export interface BenchGateway {
 /** Starts a gateway with the bench's settings plus `env`, and waits until /health answers. */
 export async function startBenchGateway(name: string, env: Record<string, string> = {}, timeoutMs = 90_000): Promise<BenchGateway> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'gateway/main.ts'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'gateway/app/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',

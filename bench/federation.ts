@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessTokens } from '../gateway/identity/access-tokens.ts';
+import { accessTokens } from '../core/identity/access-tokens.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../test/support/postgres.ts';
 import { freePort } from '../test/support/processes.ts';
 import { composeBenchSupergraph } from './subgraphs/compose.ts';
@@ -110,7 +110,7 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
     const process = await group.start({
       name,
       cpus: GATEWAY_CPU,
-      entry: 'gateway/main.ts',
+      entry: 'gateway/app/main.ts',
       // The flags `npm start` runs the gateway with (package.json).
       nodeArgs: [...GATEWAY_NODE_FLAGS, ...profile(name.replace(/\W+/g, '-'))],
       env: {

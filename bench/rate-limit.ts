@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { memoryRateLimitStore } from '../gateway/rate-limit/memory-store.ts';
-import { redisRateLimitStore } from '../gateway/rate-limit/redis-store.ts';
-import type { RateLimitStore, RateWindow } from '../gateway/rate-limit/store.ts';
+import { memoryRateLimitStore } from '../core/rate-limit/memory-store.ts';
+import { redisRateLimitStore } from '../core/rate-limit/redis-store.ts';
+import type { RateLimitStore, RateWindow } from '../core/rate-limit/store.ts';
 
 interface Row {
   readonly store: string;

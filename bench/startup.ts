@@ -28,7 +28,7 @@ async function measure(scenario: string, env: Record<string, string>): Promise<S
   const port = await freePort();
   const started = performance.now();
   // As package.json's `start` runs it.
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'gateway/main.ts'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'gateway/app/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: 'ignore',

@@ -7,10 +7,10 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WebhooksConfig } from '../gateway/config.ts';
-import { platformEvent } from '../gateway/event-bus/event-bus.ts';
-import { memoryEventBus } from '../gateway/event-bus/memory-event-bus.ts';
-import { createLogger } from '../gateway/logger.ts';
+import type { WebhooksConfig } from '../subgraphs/webhooks/delivery/start-delivery.ts';
+import { platformEvent } from '../core/events/event-bus.ts';
+import { memoryEventBus } from '../core/events/memory-event-bus.ts';
+import { createLogger } from '../core/logger.ts';
 import { openDatabase, type DatabaseConfig } from '../prisma/database.ts';
 import { startWebhookDelivery } from '../subgraphs/webhooks/delivery/start-delivery.ts';
 import { targetGuard } from '../subgraphs/webhooks/delivery/target-guard.ts';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ErrorCode } from '../schema/error-codes.ts';
+import type { ErrorCode } from '../core/errors/error-codes.ts';
 
 export type BridgeMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

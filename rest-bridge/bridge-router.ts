@@ -1,29 +1,29 @@
 import type { GraphQLError } from 'graphql';
-import { validationError } from '../schema/errors.ts';
-import { validInput } from '../subgraphs/shared/validate-input.ts';
+import { validationError } from '../core/errors/errors.ts';
+import { validInput } from '../core/errors/validate-input.ts';
 import type { ExecuteOperation } from '../gateway/executor/execute-operation.ts';
-import type { EdgeSteps, Exchange, Route, Router } from '../gateway/http/edge-handler.ts';
-import { parseJsonBody, readBody } from '../gateway/http/read-body.ts';
-import { sendErrorEnvelope, sendErrorFromGraphQL, sendJson } from '../gateway/http/respond.ts';
+import type { Exchange, Route, Router } from '../core/http/exchange.ts';
+import type { EdgeSteps } from '../gateway/edge/edge-steps.ts';
+import { parseJsonBody, readBody } from '../core/http/read-body.ts';
+import { sendErrorEnvelope, sendErrorFromGraphQL, sendJson } from '../core/http/respond.ts';
 import { isOutcome, type BridgeInput, type BridgeOutcome, type BridgeRoute } from './bridge-route.ts';
-import { successEnvelope } from './envelope.ts';
+import { successEnvelope } from '../core/http/envelope.ts';
 import { compilePath } from './path-pattern.ts';
 
 export interface BridgeRouterOptions {
   readonly routes: readonly BridgeRoute[];
   readonly execute: ExecuteOperation;
-  readonly bodyLimitBytes: number;
 }
 
 const isJson = (contentType: string | undefined) => contentType === undefined || /^application\/([\w.+-]*\+)?json\b/i.test(contentType);
 
-async function bodyOf(exchange: Exchange, route: BridgeRoute, limitBytes: number): Promise<unknown> {
+async function bodyOf(exchange: Exchange, route: BridgeRoute): Promise<unknown> {
   if (!route.body) {
     // A route without a body ignores one; draining is cheaper than reading it.
     exchange.request.resume();
     return undefined;
   }
-  const raw = await readBody(exchange.request, limitBytes);
+  const raw = await readBody(exchange.request, exchange.bodyLimitBytes);
   if (raw.length > 0 && !isJson(exchange.request.headers['content-type'])) {
     throw validationError("Expected Content-Type 'application/json'", 'body');
   }
@@ -59,7 +59,7 @@ export function bridgeRouter(options: BridgeRouterOptions) {
       if (!(await steps.admit(exchange))) return void exchange.request.resume();
       let input: BridgeInput;
       try {
-        input = { params, query: queryOf(exchange, route), body: await bodyOf(exchange, route, options.bodyLimitBytes) };
+        input = { params, query: queryOf(exchange, route), body: await bodyOf(exchange, route) };
       } catch (error) {
         exchange.request.resume();
         return sendErrorFromGraphQL(exchange.response, exchange.requestId, error as GraphQLError);

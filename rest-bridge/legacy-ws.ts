@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AnyPlatformEvent } from '../schema/events.ts';
-import { clientAddress } from '../gateway/http/client-address.ts';
-import type { Logger } from '../gateway/logger.ts';
+import { clientAddress } from '../core/http/client-address.ts';
+import type { Logger } from '../core/logger.ts';
 import { admitConnection, closeFrameOf, connectionCredentials, type ConnectionAdmissionOptions } from '../gateway/subscriptions/connection-auth.ts';
 import { entitledTo } from '../gateway/subscriptions/event-entitlement.ts';
 import type { EventHub } from '../gateway/subscriptions/event-hub.ts';
 import type { WebSocketUsage } from '../gateway/usage/websocket-usage.ts';
-import type { Principal } from '../subgraphs/shared/principal.ts';
+import type { Principal } from '../core/identity/principal.ts';
 
 export interface LegacyWsOptions extends ConnectionAdmissionOptions {
   readonly hub: EventHub;

@@ -8,7 +8,7 @@ import { moduleSubgraph } from './module/module-subgraph.ts';
 import { modulesSubgraph } from './modules/index.ts';
 import { p2pFogSubgraph } from './p2p-fog/index.ts';
 import { webhooksSubgraph } from './webhooks/index.ts';
-import { SUBGRAPH_NAMES, type SubgraphName } from './names.ts';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraph-names.ts';
 import type { SubgraphDefinition } from './shared/subgraph-definition.ts';
 
 /** Every subgraph definition, in SUBGRAPH_NAMES order: the core ones, one per module from one factory, then the /v1 services. */

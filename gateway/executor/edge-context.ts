@@ -1,5 +1,5 @@
-import type { InternalCall } from '../../subgraphs/shared/internal-token.ts';
-import type { Principal } from '../../subgraphs/shared/principal.ts';
+import type { InternalCall } from '../../core/identity/internal-token.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 
 /**
  * What execution learns about a request that the edge reports once it is over

@@ -1,7 +1,7 @@
 import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { MaskOptions } from '../../subgraphs/shared/mask-error.ts';
-import { maskError } from '../../subgraphs/shared/mask-error.ts';
+import type { MaskOptions } from '../../core/errors/mask-error.ts';
+import { maskError } from '../../core/errors/mask-error.ts';
 import type { EdgeContext } from './edge-context.ts';
 import type { PerRequestVerifier } from './per-request-verifier.ts';
 

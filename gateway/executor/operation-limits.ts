@@ -1,5 +1,12 @@
 import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
-import { contractError } from '../../schema/errors.ts';
+import { contractError } from '../../core/errors/errors.ts';
+
+/** Operations larger than these are refused before planning (abuse guards). */
+export interface OperationLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxTokens: number;
+}
 
 /**
  * Validation rules that refuse operations too deep or with too many aliases

@@ -1,4 +1,4 @@
-import type { InternalCall, InternalTokens } from '../../subgraphs/shared/internal-token.ts';
+import type { InternalCall, InternalTokens } from '../../core/identity/internal-token.ts';
 import type { EdgeContext } from './edge-context.ts';
 
 export type PerRequestVerifier = (edge: Partial<EdgeContext>) => Promise<InternalCall>;

@@ -2,8 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import type { Dispatcher } from 'undici';
-import { INTERNAL_TOKEN_HEADER } from '../../subgraphs/shared/internal-token.ts';
-import { REQUEST_ID_HEADER } from '../http/request-id.ts';
+import { INTERNAL_TOKEN_HEADER } from '../../core/identity/internal-token.ts';
+import { REQUEST_ID_HEADER } from '../../core/http/request-id.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { InFlightRequests } from './in-flight-requests.ts';
 

@@ -1,5 +1,5 @@
 import type { ASTVisitor, ValidationContext } from 'graphql';
-import { contractError } from '../../schema/errors.ts';
+import { contractError } from '../../core/errors/errors.ts';
 
 /**
  * `@apollo/gateway` cannot execute subscriptions and fails them as an internal

@@ -7,16 +7,17 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import { SUPERGRAPH_PATH } from '../../schema/compose.ts';
-import { httpStatusOf } from '../../schema/error-codes.ts';
-import { contractCodeOf } from '../../schema/errors.ts';
-import type { SubgraphName } from '../../subgraphs/names.ts';
-import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
-import { maskError, type MaskOptions } from '../../subgraphs/shared/mask-error.ts';
-import type { OperationLimits, SubgraphLocation } from '../config.ts';
+import { SUPERGRAPH_PATH } from '../../core/supergraph/supergraph-path.ts';
+import { httpStatusOf } from '../../core/errors/error-codes.ts';
+import { contractCodeOf } from '../../core/errors/errors.ts';
+import type { SubgraphName } from '../../schema/subgraph-names.ts';
+import type { InternalTokens } from '../../core/identity/internal-token.ts';
+import { maskError, type MaskOptions } from '../../core/errors/mask-error.ts';
+import type { OperationLimits } from './operation-limits.ts';
+import type { SubgraphLocation } from './subgraph-locations.ts';
 import { aliasLimitRule, depthLimitRule } from './operation-limits.ts';
 import { subscriptionsOverWebSocketRule } from './subscriptions-over-websocket.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
 import { perRequestVerifier } from './per-request-verifier.ts';

@@ -1,14 +1,12 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Database } from '../../prisma/database.ts';
-import type { SubgraphName } from '../../subgraphs/names.ts';
-import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
-import { INTERNAL_TOKEN_HEADER } from '../../subgraphs/shared/internal-token.ts';
-import type { SubgraphLocation } from '../config.ts';
+import type { SubgraphName } from '../../schema/subgraph-names.ts';
+import type { InternalTokens } from '../../core/identity/internal-token.ts';
+import { INTERNAL_TOKEN_HEADER } from '../../core/identity/internal-token.ts';
+import type { SubgraphLocation } from '../executor/subgraph-locations.ts';
 import { MODULE_CATALOG } from '../../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
-import type { ModuleUpstreams } from '../../subgraphs/module/module-upstreams.ts';
-import type { ModuleStatusBoard } from '../../subgraphs/modules/status-board.ts';
 
 export type CheckStatus = 'up' | 'down' | 'not_configured';
 
@@ -19,14 +17,20 @@ export interface CheckResult {
   readonly [detail: string]: unknown;
 }
 
+/** What health reads of the upstreams: the last probe of each, and how often each was called. */
+export interface UpstreamHealthSource {
+  report(slug: string): { readonly status: string; readonly lastCheckedAt: Date | null; readonly latencyMs: number | null };
+  usage(): Readonly<Record<string, { readonly requests: number; readonly failures: number }>>;
+}
+
 export interface HealthOptions {
   readonly database: Database;
   readonly redis: Redis | null;
   readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
   readonly localSchemas: ReadonlyMap<SubgraphName, GraphQLSchema>;
   readonly tokens: InternalTokens;
-  readonly moduleStatus: ModuleStatusBoard;
-  readonly moduleUpstreams: ModuleUpstreams;
+  /** The module and /v1 upstreams: last probe and use. */
+  readonly upstreams: UpstreamHealthSource;
   /** This replica's open subscription connections and subscriptions. */
   readonly subscriptions?: () => { readonly connections: number; readonly subscriptions: number };
   /** Each probe gives up after this long. @default 2000 */
@@ -52,6 +56,8 @@ async function timed(probe: () => Promise<Record<string, unknown> | void>, timeo
 }
 
 /** Readiness probes for `/health/detailed` and `/health/redis`. */
+export type HealthChecks = ReturnType<typeof healthChecks>;
+
 export function healthChecks(options: HealthOptions) {
   const timeoutMs = options.timeoutMs ?? 2000;
 
@@ -90,9 +96,9 @@ export function healthChecks(options: HealthOptions) {
       ]);
       const subgraphs = Object.fromEntries(names.map((name, index) => [name, subgraphResults[index]]));
       // Module upstreams are reported, not required: an unconfigured or down module degrades only itself.
-      const usage = options.moduleUpstreams.usage();
+      const usage = options.upstreams.usage();
       const upstreamReport = (name: string) => {
-        const report = options.moduleStatus.report(name);
+        const report = options.upstreams.report(name);
         return {
           status: report.status,
           last_checked_at: report.lastCheckedAt?.toISOString() ?? null,

@@ -1,8 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MetricsAccess } from '../config.ts';
 import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
-import type { Exchange, RouteTable } from './edge-handler.ts';
-import { sendErrorEnvelope } from './respond.ts';
+import type { Exchange, RouteTable } from '../../core/http/exchange.ts';
+import { sendErrorEnvelope } from '../../core/http/respond.ts';
+
+/** Who may scrape `/metrics`: a bearer token, clients on loopback only, anyone, or no one. */
+export type MetricsAccess =
+  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'loopback' }
+  | { readonly kind: 'open' }
+  | { readonly kind: 'off' };
 
 export interface MetricsRouteOptions {
   readonly metrics: GatewayMetrics;

@@ -1,10 +1,10 @@
 import type { GraphQLError } from 'graphql';
-import { rateLimited, serviceUnavailable } from '../../schema/errors.ts';
-import { principalId, type Principal } from '../../subgraphs/shared/principal.ts';
+import { rateLimited, serviceUnavailable } from '../../core/errors/errors.ts';
+import { principalId, type Principal } from '../../core/identity/principal.ts';
 import { rateLimitHeaders } from '../rate-limit/headers.ts';
-import type { RateLimitResolver } from '../rate-limit/limits.ts';
-import { RateLimitUnavailableError } from '../rate-limit/outage-policy.ts';
-import type { RateLimitStore } from '../rate-limit/store.ts';
+import type { RateLimitResolver } from '../../core/rate-limit/limits.ts';
+import { RateLimitUnavailableError } from '../../core/rate-limit/outage-policy.ts';
+import type { RateLimitStore } from '../../core/rate-limit/store.ts';
 import type { UsageAlerts } from '../rate-limit/usage-alerts.ts';
 
 export interface RateLimitStepOptions {
@@ -21,13 +21,16 @@ export interface RateLimitVerdict {
   readonly refusal: GraphQLError | null;
 }
 
+/** Counts one request of a principal (or, anonymous, of an address); shared by HTTP and the sockets. */
+export type RateLimitStep = (principal: Principal | null, address: string) => Promise<RateLimitVerdict>;
+
 /**
  * Counts one client request against its principal's windows (minute and hour),
  * once, at the edge, before any execution. Anonymous callers are counted by
  * address at the free tier.
  */
-export function rateLimitStep(options: RateLimitStepOptions) {
-  return async (principal: Principal | null, address: string): Promise<RateLimitVerdict> => {
+export function rateLimitStep(options: RateLimitStepOptions): RateLimitStep {
+  return async (principal, address) => {
     const key = principal ? principalId(principal) : `addr:${address}`;
     const windows = options.resolver.windowsFor(principal?.tier ?? 'free', principal?.kind === 'apiKey' ? principal.limits : null);
     let decision;

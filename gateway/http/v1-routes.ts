@@ -1,14 +1,14 @@
 import type { PrismaClient } from '../../prisma/generated/client.ts';
-import { successEnvelope } from '../../rest-bridge/envelope.ts';
-import { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER } from '../../subgraphs/agent-forge/callback-signature.ts';
-import { TRAINING_CALLBACK_PATH } from '../../subgraphs/agent-forge/resolvers.ts';
-import { signUploadTicket, UPLOAD_CONTENT_PATH, uploadIdFromLink } from '../../subgraphs/knowledge/upload-signatures.ts';
+import { successEnvelope } from '../../core/http/envelope.ts';
+import { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER, TRAINING_CALLBACK_PATH } from '../../core/signatures/training-callback.ts';
+import { signUploadTicket, UPLOAD_CONTENT_PATH, uploadIdFromLink } from '../../core/signatures/upload-links.ts';
 import type { ExecuteOperation } from '../executor/execute-operation.ts';
 import type { UploadStore } from '../uploads/upload-store.ts';
 import { receiveMultipartFile } from '../uploads/multipart-file.ts';
-import type { EdgeSteps, RouteTable } from './edge-handler.ts';
-import { readBody } from './read-body.ts';
-import { sendErrorEnvelope, sendErrorFromGraphQL, sendJson } from './respond.ts';
+import type { RouteTable } from '../../core/http/exchange.ts';
+import type { EdgeSteps } from '../edge/edge-steps.ts';
+import { readBody } from '../../core/http/read-body.ts';
+import { sendErrorEnvelope, sendErrorFromGraphQL, sendJson } from '../../core/http/respond.ts';
 
 export interface V1RouteOptions {
   readonly execute: ExecuteOperation;
@@ -16,7 +16,6 @@ export interface V1RouteOptions {
   readonly prisma: PrismaClient;
   /** TRAINING_CALLBACK_SECRET: signs upload tickets and links. */
   readonly secret: Uint8Array;
-  readonly bodyLimitBytes: number;
 }
 
 const REPORT_PROGRESS = /* GraphQL */ `
@@ -55,7 +54,7 @@ export function v1Routes(options: V1RouteOptions) {
           request.resume();
           return sendErrorEnvelope(response, requestId, 'AUTHENTICATION_REQUIRED', 'Missing X-Callback-Timestamp or X-Callback-Signature header');
         }
-        const body = (await readBody(request, options.bodyLimitBytes)).toString('utf8');
+        const body = (await readBody(request, exchange.bodyLimitBytes)).toString('utf8');
         const result = await options.execute(REPORT_PROGRESS, { body, timestamp, signature }, steps.context(exchange));
         const [error] = result.errors;
         if (error) return sendErrorFromGraphQL(response, requestId, error);

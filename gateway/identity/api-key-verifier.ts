@@ -1,11 +1,11 @@
 import type { PrismaClient } from '../../prisma/generated/client.ts';
-import { unauthenticated } from '../../schema/errors.ts';
+import { unauthenticated } from '../../core/errors/errors.ts';
 import { tierRank } from '../../schema/tiers.ts';
-import { hashApiKey, looksLikeApiKey } from '../../subgraphs/keys/api-key-format.ts';
-import type { Principal } from '../../subgraphs/shared/principal.ts';
-import { asScopes } from '../../subgraphs/shared/scopes.ts';
-import type { EventBus } from '../event-bus/event-bus.ts';
-import type { Logger } from '../logger.ts';
+import { hashApiKey, looksLikeApiKey } from '../../core/identity/api-key-format.ts';
+import type { Principal } from '../../core/identity/principal.ts';
+import { asScopes } from '../../core/identity/scopes.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
+import type { Logger } from '../../core/logger.ts';
 
 export interface ApiKeyVerifierOptions {
   readonly prisma: PrismaClient;

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { unauthenticated } from '../../schema/errors.ts';
-import type { Principal } from '../../subgraphs/shared/principal.ts';
-import type { AccessTokens } from './access-tokens.ts';
+import { unauthenticated } from '../../core/errors/errors.ts';
+import type { Principal } from '../../core/identity/principal.ts';
+import type { AccessTokens } from '../../core/identity/access-tokens.ts';
 import type { ApiKeyVerifier } from './api-key-verifier.ts';
 import type { TokenRevocations } from './token-revocations.ts';
 

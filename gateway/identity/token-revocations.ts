@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../prisma/generated/client.ts';
-import type { EventBus } from '../event-bus/event-bus.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
 
 export interface TokenRevocationsOptions {
   readonly prisma: PrismaClient;

@@ -1,4 +1,4 @@
-import type { EventBus } from '../event-bus/event-bus.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 
 /**

@@ -1,6 +1,10 @@
 import { context, trace, type Tracer } from '@opentelemetry/api';
-import type { TracingConfig } from '../config.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../core/logger.ts';
+
+/** OpenTelemetry spans, exported over OTLP/HTTP only when an endpoint is configured. */
+export type TracingConfig =
+  | { readonly kind: 'off' }
+  | { readonly kind: 'otlp'; readonly tracesUrl: string; readonly serviceName: string; readonly exportDelayMs: number };
 
 export interface Tracing {
   readonly tracer: Tracer;

@@ -1,5 +1,5 @@
-import type { WindowState } from './gcra.ts';
-import type { RateDecision } from './store.ts';
+import type { WindowState } from '../../core/rate-limit/gcra.ts';
+import type { RateDecision } from '../../core/rate-limit/store.ts';
 
 export interface RateLimitHeaderOptions {
   /**

@@ -1,8 +1,8 @@
-import { platformEvent, type EventBus } from '../event-bus/event-bus.ts';
-import type { Logger } from '../logger.ts';
-import { principalId, type Principal } from '../../subgraphs/shared/principal.ts';
+import { platformEvent, type EventBus } from '../../core/events/event-bus.ts';
+import type { Logger } from '../../core/logger.ts';
+import { principalId, type Principal } from '../../core/identity/principal.ts';
 import type { CrossingLatch } from './crossing-latch.ts';
-import type { RateDecision } from './store.ts';
+import type { RateDecision } from '../../core/rate-limit/store.ts';
 import { thresholdsCrossed } from './usage-thresholds.ts';
 
 export interface UsageAlertsOptions {

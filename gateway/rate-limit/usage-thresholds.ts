@@ -1,5 +1,5 @@
 import { USAGE_THRESHOLDS, type UsageThresholdPayload } from '../../schema/events.ts';
-import type { RateDecision } from './store.ts';
+import type { RateDecision } from '../../core/rate-limit/store.ts';
 
 export interface ThresholdCrossing {
   readonly window: UsageThresholdPayload['window'];

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { contractCodeOf } from '../../schema/errors.ts';
-import { closeCodeOf } from '../../schema/error-codes.ts';
-import { unauthenticated } from '../../schema/errors.ts';
-import type { Principal } from '../../subgraphs/shared/principal.ts';
+import { contractCodeOf } from '../../core/errors/errors.ts';
+import { closeCodeOf } from '../../core/errors/error-codes.ts';
+import { unauthenticated } from '../../core/errors/errors.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 import { credentialsFrom, type Authenticator, type Credentials } from '../identity/authenticate.ts';
 import type { RateLimitVerdict } from '../http/rate-limit-step.ts';
 import type { ConnectionRegistry, LiveConnection } from './connection-registry.ts';

@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
-import { contractError, unauthenticated } from '../../schema/errors.ts';
-import { principalId, type Principal } from '../../subgraphs/shared/principal.ts';
-import type { EventBus } from '../event-bus/event-bus.ts';
+import { contractError, unauthenticated } from '../../core/errors/errors.ts';
+import { principalId, type Principal } from '../../core/identity/principal.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
 
 export interface LiveConnection {
   readonly principal: Principal;

@@ -1,5 +1,5 @@
 import type { AnyPlatformEvent } from '../../schema/events.ts';
-import type { Principal } from '../../subgraphs/shared/principal.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 
 /**
  * CONTRACT.md section 6: a subscriber sees its own events, an admin every

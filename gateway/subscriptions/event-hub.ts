@@ -1,5 +1,5 @@
 import type { AnyPlatformEvent, EventType } from '../../schema/events.ts';
-import type { EventBus } from '../event-bus/event-bus.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
 
 export interface EventHubOptions {
   readonly events: EventBus;

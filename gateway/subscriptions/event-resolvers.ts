@@ -1,7 +1,5 @@
 import { GraphQLError, type FieldNode, type GraphQLFieldResolver, type GraphQLFormattedError, type GraphQLResolveInfo } from 'graphql';
-import { serviceUnavailable, validationError } from '../../schema/errors.ts';
-import { evaluate } from '../../subgraphs/shared/access-rules.ts';
-import { subgraphDefinition } from '../../subgraphs/registry.ts';
+import { serviceUnavailable, validationError } from '../../core/errors/errors.ts';
 import { edgeContext } from '../executor/edge-context.ts';
 import type { ExecuteOperation } from '../executor/execute-operation.ts';
 import { entitledTo } from './event-entitlement.ts';
@@ -9,14 +7,24 @@ import { ENTITY_ID_VARIABLE, ENTITY_RESPONSE_KEY, entityQuery } from './entity-q
 import type { EventHub } from './event-hub.ts';
 import type { SubscriptionContext } from './subscription-context.ts';
 import { EVENT_ENTITY_FIELDS, SUBSCRIPTION_FIELDS, type EventEntityField } from './subscription-fields.ts';
-import type { InternalCall } from '../../subgraphs/shared/internal-token.ts';
+import type { InternalCall } from '../../core/identity/internal-token.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 
 export interface EventResolversOptions {
   readonly hub: EventHub;
   /** The gateway's own executor: the entity queries are planned like any client query. */
   readonly execute: ExecuteOperation;
   readonly signInternalToken: (call: InternalCall) => Promise<string>;
+  /** The owning subgraph's own rule for a `Subscription` field, so a socket is held to what HTTP would be. */
+  readonly authorizeSubscription: SubscriptionAuthorizer;
 }
+
+/** True, or the refusal: the access rule of `Subscription.<field>` in the subgraph that declares it. */
+export type SubscriptionAuthorizer = (
+  subgraph: string,
+  field: string,
+  caller: { readonly principal: Principal | null; readonly requestId: string; readonly clientAddress: string | null },
+) => true | GraphQLError;
 
 export interface EventResolvers {
   /** Starts a `Subscription` field: checks its rule, then feeds it the events the subscriber is entitled to. */
@@ -86,8 +94,11 @@ export function eventResolvers(options: EventResolversOptions): EventResolvers {
     subscribeFieldResolver: (_source, args, context, info) => {
       const field = SUBSCRIPTION_FIELDS[info.fieldName];
       if (!field) throw validationError(`Subscription.${info.fieldName} has no event source on this gateway`);
-      const rule = subgraphDefinition(field.subgraph).access[`Subscription.${info.fieldName}`];
-      const verdict = rule ? evaluate(rule, { principal: context.principal, requestId: context.connectionId, clientAddress: context.clientAddress }, undefined) : validationError('No access rule admits this field');
+      const verdict = options.authorizeSubscription(field.subgraph, info.fieldName, {
+        principal: context.principal,
+        requestId: context.connectionId,
+        clientAddress: context.clientAddress,
+      });
       if (verdict !== true) throw verdict;
       return options.hub.open({
         types: field.events,

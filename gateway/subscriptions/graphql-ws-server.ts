@@ -14,19 +14,19 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
-import { validationError } from '../../schema/errors.ts';
-import type { OperationLimits } from '../config.ts';
+import { validationError } from '../../core/errors/errors.ts';
+import type { OperationLimits } from '../executor/operation-limits.ts';
 import { edgeContext } from '../executor/edge-context.ts';
 import type { WebSocketUsage } from '../usage/websocket-usage.ts';
 import type { ExecuteOperation } from '../executor/execute-operation.ts';
 import { aliasLimitRule, depthLimitRule } from '../executor/operation-limits.ts';
-import { clientAddress } from '../http/client-address.ts';
-import type { Logger } from '../logger.ts';
-import type { InternalCall } from '../../subgraphs/shared/internal-token.ts';
-import { maskError, type MaskOptions } from '../../subgraphs/shared/mask-error.ts';
+import { clientAddress } from '../../core/http/client-address.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { InternalCall } from '../../core/identity/internal-token.ts';
+import { maskError, type MaskOptions } from '../../core/errors/mask-error.ts';
 import { admitConnection, closeFrameOf, connectionCredentials, type ConnectionAdmissionOptions } from './connection-auth.ts';
 import type { EventHub } from './event-hub.ts';
-import { eventResolvers } from './event-resolvers.ts';
+import { eventResolvers, type SubscriptionAuthorizer } from './event-resolvers.ts';
 import type { SubscriptionContext } from './subscription-context.ts';
 
 export interface GraphqlWsServerOptions extends ConnectionAdmissionOptions {
@@ -35,6 +35,7 @@ export interface GraphqlWsServerOptions extends ConnectionAdmissionOptions {
   readonly hub: EventHub;
   readonly execute: ExecuteOperation;
   readonly signInternalToken: (call: InternalCall) => Promise<string>;
+  readonly authorizeSubscription: SubscriptionAuthorizer;
   readonly operationLimits: OperationLimits;
   readonly trustProxy: boolean;
   readonly logger: Logger;
@@ -62,7 +63,12 @@ export interface GraphqlWsServer {
 export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServer {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const contexts = new WeakMap<WebSocket, SubscriptionContext>();
-  const resolvers = eventResolvers({ hub: options.hub, execute: options.execute, signInternalToken: options.signInternalToken });
+  const resolvers = eventResolvers({
+    hub: options.hub,
+    execute: options.execute,
+    signInternalToken: options.signInternalToken,
+    authorizeSubscription: options.authorizeSubscription,
+  });
   const mask: MaskOptions = {
     exposeStack: options.exposeStackTraces,
     onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error in a subscription'),

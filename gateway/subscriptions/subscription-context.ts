@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import type { Principal } from '../../subgraphs/shared/principal.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 
 /** What one graphql-ws connection carries into every operation it runs. */
 export interface SubscriptionContext {

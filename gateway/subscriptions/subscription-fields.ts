@@ -1,5 +1,5 @@
 import type { AnyPlatformEvent, EventType, PlatformEvent } from '../../schema/events.ts';
-import type { SubgraphName } from '../../subgraphs/names.ts';
+import type { SubgraphName } from '../../schema/subgraph-names.ts';
 
 /**
  * How each `Subscription` field of the supergraph is fed: which bus events it

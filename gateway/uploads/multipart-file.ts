@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import { validationError } from '../../schema/errors.ts';
+import { validationError } from '../../core/errors/errors.ts';
 
 export interface IncomingFile {
   readonly filename: string;

@@ -4,7 +4,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { validationError } from '../../schema/errors.ts';
+import { validationError } from '../../core/errors/errors.ts';
 
 export interface StoredFile {
   readonly storageKey: string;

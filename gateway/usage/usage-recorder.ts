@@ -1,5 +1,10 @@
 import type { UsageRecord, UsageSink } from './usage-record.ts';
 
+/** Usage records of client requests, buffered at the edge and written in batches. */
+export type UsageConfig =
+  | { readonly recording: 'off' }
+  | { readonly recording: 'on'; readonly batchSize: number; readonly flushIntervalMs: number; readonly maxBuffered: number };
+
 export interface UsageRecorderOptions {
   readonly sink: UsageSink;
   /** A batch is written once this many records wait. @default 500 */

@@ -1,4 +1,4 @@
-import type { Principal } from '../../subgraphs/shared/principal.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import type { UsageRecorder } from './usage-recorder.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CODES } from '../../schema/error-codes.ts';
+import { ERROR_CODES } from '../../core/errors/error-codes.ts';
 import type { BridgeRoute } from '../bridge-route.ts';
 import { compilePath } from '../path-pattern.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findModule, moduleFieldName, MODULE_CATALOG } from '../../schema/modules.ts';
-import { upstreamStatusError } from '../../subgraphs/shared/upstream-errors.ts';
-import { contractCodeOf } from '../../schema/errors.ts';
+import { upstreamStatusError } from '../../core/errors/upstream-errors.ts';
+import { contractCodeOf } from '../../core/errors/errors.ts';
 import { listOf, ok, route, type BridgeInput, type BridgeMethod, type BridgeRoute } from '../bridge-route.ts';
 
 const moduleSchema = z.object({

@@ -1,19 +1,18 @@
 import { z } from 'zod';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { TrainingJob } from '../../prisma/generated/client.ts';
-import { notFound, serviceUnavailable, unauthenticated, validationError } from '../../schema/errors.ts';
+import { notFound, serviceUnavailable, unauthenticated, validationError } from '../../core/errors/errors.ts';
 import { upstreamCaller } from '../shared/call-upstream.ts';
 import type { SubgraphContext } from '../shared/context.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import type { SubgraphServices } from '../shared/services.ts';
-import { validInput } from '../shared/validate-input.ts';
-import { CALLBACK_SIGNATURE_SCHEME, checkCallbackSignature, jobCallbackSecret } from './callback-signature.ts';
+import { validInput } from '../../core/errors/validate-input.ts';
+import { CALLBACK_SIGNATURE_SCHEME, checkCallbackSignature, jobCallbackSecret, TRAINING_CALLBACK_PATH } from '../../core/signatures/training-callback.ts';
 import { applyTrainingReport, publishTrainingEvent } from './training-jobs.ts';
 import { trainingReportSchema } from './training-report.ts';
 import { chatReplyOf, trainedModelsOf, upstreamJobIdOf } from './upstream-shapes.ts';
 import { isUuid } from '../shared/ids.ts';
 
-export const TRAINING_CALLBACK_PATH = '/v1/training/callback';
 
 const startTrainingInput = z.object({
   phaseName: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a phase name like cognate (lowercase letters, digits, - or _)'),

@@ -1,5 +1,5 @@
 import type { PrismaClient, TrainingJob } from '../../prisma/generated/client.ts';
-import { platformEvent, type EventBus } from '../../gateway/event-bus/event-bus.ts';
+import { platformEvent, type EventBus } from '../../core/events/event-bus.ts';
 import type { EventType, TrainingEventPayload } from '../../schema/events.ts';
 import type { TrainingReport } from './training-report.ts';
 

@@ -1,11 +1,11 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { z } from 'zod';
-import { insufficientPermissions, notFound, validationError } from '../../schema/errors.ts';
+import { insufficientPermissions, notFound, validationError } from '../../core/errors/errors.ts';
 import type { Tier } from '../../schema/tiers.ts';
 import type { SubgraphContext } from '../shared/context.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import type { SubgraphServices } from '../shared/services.ts';
-import { validInput } from '../shared/validate-input.ts';
+import { validInput } from '../../core/errors/validate-input.ts';
 import { usageQueries, type BucketSize, type GroupBy } from './usage-queries.ts';
 import { usageWindow, type UsageScope } from './usage-scope.ts';
 

@@ -1,7 +1,7 @@
-import { rateLimited, serviceUnavailable } from '../../schema/errors.ts';
-import { RateLimitUnavailableError } from '../../gateway/rate-limit/outage-policy.ts';
+import { rateLimited, serviceUnavailable } from '../../core/errors/errors.ts';
+import { RateLimitUnavailableError } from '../../core/rate-limit/outage-policy.ts';
 import { LOGIN_ATTEMPT_LIMITS } from '../../schema/abuse-limits.ts';
-import type { RateLimitStore } from '../../gateway/rate-limit/store.ts';
+import type { RateLimitStore } from '../../core/rate-limit/store.ts';
 
 export interface LoginThrottleOptions {
   /** The platform's rate-limit store (memory, or Redis shared by every process). */

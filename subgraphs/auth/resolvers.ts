@@ -1,14 +1,14 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { z } from 'zod';
-import { contractError, notFound, unauthenticated, validationError } from '../../schema/errors.ts';
+import { contractError, notFound, unauthenticated, validationError } from '../../core/errors/errors.ts';
 import { DEFAULT_USER_SCOPES } from '../../schema/scopes.ts';
 import { TIER_NAMES } from '../../schema/tiers.ts';
-import { platformEvent } from '../../gateway/event-bus/event-bus.ts';
+import { platformEvent } from '../../core/events/event-bus.ts';
 import type { SubgraphContext } from '../shared/context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
-import { validInput } from '../shared/validate-input.ts';
+import { validInput } from '../../core/errors/validate-input.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
-import { asScopes } from '../shared/scopes.ts';
+import { asScopes } from '../../core/identity/scopes.ts';
 import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import { isUuid } from '../shared/ids.ts';
 

@@ -1,4 +1,4 @@
-import { insufficientPermissions, insufficientTier, validationError } from '../../schema/errors.ts';
+import { insufficientPermissions, insufficientTier, validationError } from '../../core/errors/errors.ts';
 import { isScope, type Scope } from '../../schema/scopes.ts';
 import { tierAtLeast, tierRank, type Tier } from '../../schema/tiers.ts';
 

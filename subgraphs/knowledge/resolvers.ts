@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { Prisma, type Upload } from '../../prisma/generated/client.ts';
-import { insufficientPermissions, notFound, validationError } from '../../schema/errors.ts';
+import { insufficientPermissions, notFound, validationError } from '../../core/errors/errors.ts';
 import { upstreamCaller } from '../shared/call-upstream.ts';
 import type { SubgraphContext } from '../shared/context.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import type { SubgraphServices } from '../shared/services.ts';
-import { validInput } from '../shared/validate-input.ts';
-import { readUploadTicket, uploadLink } from './upload-signatures.ts';
+import { validInput } from '../../core/errors/validate-input.ts';
+import { readUploadTicket, uploadLink } from '../../core/signatures/upload-links.ts';
 import { isUuid } from '../shared/ids.ts';
 
 const SERVICE = 'knowledge';

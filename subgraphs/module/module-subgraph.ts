@@ -7,7 +7,7 @@ import type { SubgraphServices } from '../shared/services.ts';
 import type { SubgraphDefinition } from '../shared/subgraph-definition.ts';
 import { upstreamCaller } from '../shared/call-upstream.ts';
 import type { UpstreamResponse } from '../shared/upstream/index.ts';
-import { validInput } from '../shared/validate-input.ts';
+import { validInput } from '../../core/errors/validate-input.ts';
 import { moduleTypeDefs } from './module-type-defs.ts';
 
 const queryMap = z

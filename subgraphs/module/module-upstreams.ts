@@ -1,6 +1,20 @@
-import type { ModulesConfig } from '../../gateway/config.ts';
-import type { Logger } from '../../gateway/logger.ts';
+import type { Logger } from '../../core/logger.ts';
 import { upstreamClient, type UpstreamClient } from '../shared/upstream/index.ts';
+
+/** Where one module's upstream lives and how patiently to call it. */
+export interface UpstreamSettings {
+  readonly url: string;
+  readonly timeoutMs: number;
+  readonly retries: number;
+}
+
+export interface ModulesConfig {
+  /** Keyed by module slug or /v1 service name; only configured ones have an entry, the rest report `unconfigured`. */
+  readonly upstreams: Readonly<Record<string, UpstreamSettings>>;
+  /** Signs the principal header sent to upstreams (X-Gateway-Principal). */
+  readonly signingSecret: Uint8Array;
+  readonly probeIntervalMs: number;
+}
 
 export interface ModuleUsage {
   requests: number;

@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { notFound } from '../../schema/errors.ts';
+import { notFound } from '../../core/errors/errors.ts';
 import { findModule, MODULE_CATALOG, type ModuleDefinition } from '../../schema/modules.ts';
 import { tierAtLeast } from '../../schema/tiers.ts';
 import type { SubgraphContext } from '../shared/context.ts';

@@ -1,7 +1,7 @@
 import { MODULE_SLUGS } from '../../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
-import { platformEvent, type EventBus } from '../../gateway/event-bus/event-bus.ts';
-import type { Logger } from '../../gateway/logger.ts';
+import { platformEvent, type EventBus } from '../../core/events/event-bus.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { ModuleUpstreams } from '../module/module-upstreams.ts';
 
 export type ModuleStatus = 'up' | 'down' | 'unconfigured';

@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import { insufficientPermissions, insufficientTier, missingScope, unauthenticated } from '../../schema/errors.ts';
+import { insufficientPermissions, insufficientTier, missingScope, unauthenticated } from '../../core/errors/errors.ts';
 import type { Scope } from '../../schema/scopes.ts';
 import { tierAtLeast, type Tier } from '../../schema/tiers.ts';
 import type { SubgraphContext } from './context.ts';

@@ -1,8 +1,8 @@
-import { serviceUnavailable } from '../../schema/errors.ts';
+import { serviceUnavailable } from '../../core/errors/errors.ts';
 import type { ModuleUpstreams } from '../module/module-upstreams.ts';
 import type { SubgraphContext } from './context.ts';
 import type { UpstreamRequest, UpstreamResponse } from './upstream/index.ts';
-import { upstreamStatusError } from './upstream-errors.ts';
+import { upstreamStatusError } from '../../core/errors/upstream-errors.ts';
 
 /** A call as a resolver describes it; who calls and the request id come from the context. */
 export type UpstreamCall = Omit<UpstreamRequest, 'principal' | 'requestId'>;

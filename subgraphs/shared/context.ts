@@ -1,4 +1,4 @@
-import type { Principal } from './principal.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 
 /** What every subgraph resolver receives: the verified caller and the request id. */
 export interface SubgraphContext {

@@ -1,6 +1,6 @@
-import { unauthenticated } from '../../schema/errors.ts';
+import { unauthenticated } from '../../core/errors/errors.ts';
 import type { SubgraphContext } from './context.ts';
-import type { Principal } from './principal.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 
 /** Shield has already refused anonymous calls; this narrows the type and guards a missing rule. */
 export function requirePrincipal(context: SubgraphContext): Principal {

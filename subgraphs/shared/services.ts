@@ -1,8 +1,8 @@
 import type { PrismaClient } from '../../prisma/generated/client.ts';
-import type { EventBus } from '../../gateway/event-bus/event-bus.ts';
-import type { AccessTokens } from '../../gateway/identity/access-tokens.ts';
-import type { Logger } from '../../gateway/logger.ts';
-import type { RateLimitResolver } from '../../gateway/rate-limit/limits.ts';
+import type { EventBus } from '../../core/events/event-bus.ts';
+import type { AccessTokens } from '../../core/identity/access-tokens.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { RateLimitResolver } from '../../core/rate-limit/limits.ts';
 import type { ModuleUpstreams } from '../module/module-upstreams.ts';
 import type { ModuleStatusBoard } from '../modules/status-board.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';

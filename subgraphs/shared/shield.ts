@@ -2,7 +2,7 @@ import { isObjectType, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { insufficientPermissions } from '../../schema/errors.ts';
+import { insufficientPermissions } from '../../core/errors/errors.ts';
 import { dependsOnCallerOnly, evaluate, type AccessRule, type AccessRuleMap } from './access-rules.ts';
 import type { SubgraphContext } from './context.ts';
 

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../prisma/generated/client.ts';
-import { platformEvent, type EventBus } from '../../gateway/event-bus/event-bus.ts';
+import { platformEvent, type EventBus } from '../../core/events/event-bus.ts';
 import { recordWebhookEvent } from './outbox.ts';
 
 export interface DisableOptions {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validInput } from '../shared/validate-input.ts';
+import { validInput } from '../../core/errors/validate-input.ts';
 
 /** Forward pagination over uuid-keyed rows, newest first; cursors are opaque to clients. */
 export interface Page<T> {

@@ -1,6 +1,6 @@
-import { notFound } from '../../schema/errors.ts';
+import { notFound } from '../../core/errors/errors.ts';
 import type { PrismaClient, WebhookDelivery, WebhookEndpoint, WebhookMessage } from '../../prisma/generated/client.ts';
-import type { Principal } from '../shared/principal.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 import { isUuid } from '../shared/ids.ts';
 
 export type DeliveryWithMessage = WebhookDelivery & { message: WebhookMessage };

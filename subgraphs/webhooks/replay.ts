@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../prisma/generated/client.ts';
-import { validationError } from '../../schema/errors.ts';
+import { validationError } from '../../core/errors/errors.ts';
 import type { DeliveryWithMessage } from './records.ts';
 
 /**

@@ -1,13 +1,13 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { z } from 'zod';
-import { validationError } from '../../schema/errors.ts';
+import { validationError } from '../../core/errors/errors.ts';
 import { WEBHOOK_EVENT_TYPES, type PlatformEvent } from '../../schema/events.ts';
-import { platformEvent } from '../../gateway/event-bus/event-bus.ts';
+import { platformEvent } from '../../core/events/event-bus.ts';
 import { Prisma, type WebhookEndpoint } from '../../prisma/generated/client.ts';
 import type { SubgraphContext } from '../shared/context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
-import { validInput } from '../shared/validate-input.ts';
+import { validInput } from '../../core/errors/validate-input.ts';
 import { RefusedTargetError } from './delivery/target-guard.ts';
 import { disableEndpoint } from './endpoint-disabling.ts';
 import { createEndpointInput, recoverInput, rotateInput, testInput, updateEndpointInput, uuidOf } from './inputs.ts';

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../gateway/logger.ts';
+import { createLogger } from '../../core/logger.ts';
 
 describe('the logger', () => {
   it('censors credentials wherever a logged object carries them', () => {

@@ -1,10 +1,10 @@
 import parsePrometheusTextFormat, { type ParsedFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryEventBus } from '../../gateway/event-bus/memory-event-bus.ts';
-import { platformEvent } from '../../gateway/event-bus/event-bus.ts';
+import { memoryEventBus } from '../../core/events/memory-event-bus.ts';
+import { platformEvent } from '../../core/events/event-bus.ts';
 import { observeEventBus } from '../../gateway/observability/event-bus-metrics.ts';
 import { gatewayMetrics } from '../../gateway/observability/gateway-metrics.ts';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startTestGateway } from '../support/gateway-harness.ts';
 import { graphql } from '../support/graphql-client.ts';
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../gateway/logger.ts';
-import { startGateway, type RunningGateway } from '../../gateway/start-gateway.ts';
+import { createLogger } from '../../core/logger.ts';
+import { startGateway, type RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { createApiKey, login, registerAndLogin } from '../support/account-flows.ts';
 import { ADMIN, testConfig } from '../support/gateway-harness.ts';
 import { firstErrorCode, graphql, jsonOf } from '../support/graphql-client.ts';

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeBenchSupergraph } from '../../bench/subgraphs/compose.ts';
 import { BENCH_SUBGRAPH_NAMES, type BenchSubgraphName } from '../../bench/subgraphs/definitions.ts';
 import { startBenchSubgraph, type RunningBenchSubgraph } from '../../bench/subgraphs/server.ts';
-import { accessTokens } from '../../gateway/identity/access-tokens.ts';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import { accessTokens } from '../../core/identity/access-tokens.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startTestGateway, testConfig } from '../support/gateway-harness.ts';
 import { firstErrorCode, graphql } from '../support/graphql-client.ts';
 

@@ -1,6 +1,6 @@
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { MODULE_CATALOG, moduleFieldName } from '../../schema/modules.ts';
 import { tierAtLeast } from '../../schema/tiers.ts';
 import { login, userOfTier } from '../support/account-flows.ts';

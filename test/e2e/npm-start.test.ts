@@ -18,7 +18,7 @@ describe('npm start on embedded defaults', () => {
   it('answers /health, refuses a second process on the same folder, and stops cleanly', { timeout: 120_000 }, async () => {
     const port = await freePort();
     const gateway = await startTsProcess(
-      'gateway/main.ts',
+      'gateway/app/main.ts',
       [],
       { PORT: String(port), PGLITE_DATA_DIR: join(dataDir, 'pglite'), LOG_LEVEL: 'warn' },
       /Gateway ready/,
@@ -28,7 +28,7 @@ describe('npm start on embedded defaults', () => {
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
 
-    const second = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['gateway/main.ts'], {
+    const second = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['gateway/app/main.ts'], {
       cwd: ROOT,
       env: { PATH: process.env['PATH'] ?? '', PORT: String(await freePort()), PGLITE_DATA_DIR: join(dataDir, 'pglite'), LOG_LEVEL: 'warn' },
       encoding: 'utf8',
@@ -43,7 +43,7 @@ describe('npm start on embedded defaults', () => {
   });
 
   it('stops with one line naming a bad variable', () => {
-    const result = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['gateway/main.ts'], {
+    const result = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['gateway/app/main.ts'], {
       cwd: ROOT,
       env: { PATH: process.env['PATH'] ?? '', PORT: 'eighty' },
       encoding: 'utf8',

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { createApiKey, userOfTier } from '../support/account-flows.ts';
 import { ADMIN, startTestGateway } from '../support/gateway-harness.ts';
 import { firstErrorCode, graphql, type GraphQLResult } from '../support/graphql-client.ts';

@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../gateway/logger.ts';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
-import { internalTokens } from '../../subgraphs/shared/internal-token.ts';
-import { startSubgraphServer, type RunningSubgraph } from '../../subgraphs/subgraph-server.ts';
+import { createLogger } from '../../core/logger.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
+import { internalTokens } from '../../core/identity/internal-token.ts';
+import { startSubgraphServer, type RunningSubgraph } from '../../gateway/app/subgraph-server.ts';
 import { createApiKey, login, registerAndLogin } from '../support/account-flows.ts';
 import { ADMIN, startTestGateway, TEST_INTERNAL_SECRET, TEST_JWT_SECRET, testConfig } from '../support/gateway-harness.ts';
 import { firstErrorCode, graphql, jsonOf } from '../support/graphql-client.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startTestGateway, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../support/gateway-harness.ts';
 import { registerAndLogin } from '../support/account-flows.ts';
 import { firstErrorCode, graphql, jsonOf } from '../support/graphql-client.ts';
@@ -45,7 +45,7 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
     };
     for (const name of ['auth', 'keys', 'code-sandbox', 'agent-forge', 'webhooks']) {
       const port = await freePort();
-      subgraphs.push(await startTsProcess('subgraphs/serve.ts', [name, '--port', String(port)], env, /ready at/));
+      subgraphs.push(await startTsProcess('gateway/app/subgraph-main.ts', [name, '--port', String(port)], env, /ready at/));
       urls[name] = `http://127.0.0.1:${port}/graphql`;
     }
     gateway = await startTestGateway({

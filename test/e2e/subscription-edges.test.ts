@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { registerAndLogin } from '../support/account-flows.ts';
 import { firstErrorCode, graphql } from '../support/graphql-client.ts';
 import { startTestGateway } from '../support/gateway-harness.ts';

@@ -23,7 +23,7 @@ describe.runIf(postgresAvailable && redisUrl)('subscriptions across two gateway 
       const port = await freePort();
       gateways.push(
         await startTsProcess(
-          'gateway/main.ts',
+          'gateway/app/main.ts',
           [],
           {
             NODE_ENV: 'test',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { createApiKey, login, registerAndLogin, userOfTier } from '../support/account-flows.ts';
 import { startAIVillageUpstream, type AIVillageUpstream } from '../support/aivillage-upstream.ts';
 import { ADMIN, startTestGateway } from '../support/gateway-harness.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { createApiKey, login, userOfTier } from '../support/account-flows.ts';
 import { ADMIN, startTestGateway } from '../support/gateway-harness.ts';
 import { firstErrorCode, graphql } from '../support/graphql-client.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startAIVillageUpstream, type AIVillageUpstream } from '../support/aivillage-upstream.ts';
 import { registerAndLogin } from '../support/account-flows.ts';
 import { startTestGateway } from '../support/gateway-harness.ts';

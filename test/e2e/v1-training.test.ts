@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startAIVillageUpstream, type AIVillageUpstream } from '../support/aivillage-upstream.ts';
 import { login, registerAndLogin } from '../support/account-flows.ts';
 import { ADMIN, startTestGateway } from '../support/gateway-harness.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startTestGateway } from '../support/gateway-harness.ts';
-import { SUBGRAPH_NAMES } from '../../subgraphs/names.ts';
+import { SUBGRAPH_NAMES } from '../../schema/subgraph-names.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { jsonOf } from '../support/graphql-client.ts';
 import { walkingFlow } from './walking-flow.ts';

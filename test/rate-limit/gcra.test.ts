@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gcraDecide, type RateWindow, type Tat } from '../../gateway/rate-limit/gcra.ts';
+import { gcraDecide, type RateWindow, type Tat } from '../../core/rate-limit/gcra.ts';
 
 const T0 = 1_750_000_000_123;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WindowState } from '../../gateway/rate-limit/gcra.ts';
+import type { WindowState } from '../../core/rate-limit/gcra.ts';
 import { mostRestrictiveWindow, rateLimitHeaders } from '../../gateway/rate-limit/headers.ts';
 
 const NOW_MS = 1_750_000_000_400;

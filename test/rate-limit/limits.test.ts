@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR_MS, MINUTE_MS, rateLimitResolver } from '../../gateway/rate-limit/limits.ts';
+import { HOUR_MS, MINUTE_MS, rateLimitResolver } from '../../core/rate-limit/limits.ts';
 
 const limits = (windows: readonly { name: string; limit: number; windowMs: number }[]) =>
   windows.map((w) => [w.name, w.limit, w.windowMs]);

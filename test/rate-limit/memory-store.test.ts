@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryRateLimitStore } from '../../gateway/rate-limit/memory-store.ts';
+import { memoryRateLimitStore } from '../../core/rate-limit/memory-store.ts';
 import { rateLimitContract } from './store-contract.ts';
 
 rateLimitContract('memory', () => memoryRateLimitStore());

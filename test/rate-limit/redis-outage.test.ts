@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RateLimitUnavailableError } from '../../gateway/rate-limit/outage-policy.ts';
-import { redisRateLimitStore } from '../../gateway/rate-limit/redis-store.ts';
-import { resilientStore } from '../../gateway/rate-limit/resilient-store.ts';
+import { RateLimitUnavailableError } from '../../core/rate-limit/outage-policy.ts';
+import { redisRateLimitStore } from '../../core/rate-limit/redis-store.ts';
+import { resilientStore } from '../../core/rate-limit/resilient-store.ts';
 import { freePort } from '../support/processes.ts';
 import { killRedis as kill, REDIS_SERVER, startRedis } from '../support/redis-server.ts';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisRateLimitStore } from '../../gateway/rate-limit/redis-store.ts';
+import { redisRateLimitStore } from '../../core/rate-limit/redis-store.ts';
 import { rateLimitContract } from './store-contract.ts';
 
 const REDIS_URL = process.env['REDIS_URL'];

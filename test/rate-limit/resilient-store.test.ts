@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimitUnavailableError } from '../../gateway/rate-limit/outage-policy.ts';
-import { resilientStore, RateLimitTimeoutError } from '../../gateway/rate-limit/resilient-store.ts';
-import { memoryRateLimitStore } from '../../gateway/rate-limit/memory-store.ts';
-import type { RateLimitStore, RateWindow } from '../../gateway/rate-limit/store.ts';
+import { RateLimitUnavailableError } from '../../core/rate-limit/outage-policy.ts';
+import { resilientStore, RateLimitTimeoutError } from '../../core/rate-limit/resilient-store.ts';
+import { memoryRateLimitStore } from '../../core/rate-limit/memory-store.ts';
+import type { RateLimitStore, RateWindow } from '../../core/rate-limit/store.ts';
 
 const windows = [
   { name: 'minute', limit: 2, windowMs: 60_000 },

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rateLimitHeaders } from '../../gateway/rate-limit/headers.ts';
-import { rateLimitResolver } from '../../gateway/rate-limit/limits.ts';
-import type { RateDecision, RateLimitStore, RateWindow } from '../../gateway/rate-limit/store.ts';
+import { rateLimitResolver } from '../../core/rate-limit/limits.ts';
+import type { RateDecision, RateLimitStore, RateWindow } from '../../core/rate-limit/store.ts';
 
 /** Timing slack for sleeps against a store whose clock may be another process's. */
 const SLACK_MS = 40;

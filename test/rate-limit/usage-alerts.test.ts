@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { memoryEventBus } from '../../gateway/event-bus/memory-event-bus.ts';
-import { createLogger } from '../../gateway/logger.ts';
+import { memoryEventBus } from '../../core/events/memory-event-bus.ts';
+import { createLogger } from '../../core/logger.ts';
 import { memoryCrossingLatch } from '../../gateway/rate-limit/crossing-latch.ts';
-import { memoryRateLimitStore } from '../../gateway/rate-limit/memory-store.ts';
+import { memoryRateLimitStore } from '../../core/rate-limit/memory-store.ts';
 import { usageAlerts } from '../../gateway/rate-limit/usage-alerts.ts';
 import { thresholdsCrossed } from '../../gateway/rate-limit/usage-thresholds.ts';
 import type { AnyPlatformEvent } from '../../schema/events.ts';
-import type { Principal } from '../../subgraphs/shared/principal.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 
 const WINDOWS = [
   { name: 'minute', limit: 10, windowMs: 60_000 },

@@ -1,4 +1,4 @@
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startAIVillageUpstream, type AIVillageUpstream } from '../support/aivillage-upstream.ts';
 import { userOfTier } from '../support/account-flows.ts';
 import { ADMIN, startTestGateway } from '../support/gateway-harness.ts';

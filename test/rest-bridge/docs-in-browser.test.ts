@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startTestGateway } from '../support/gateway-harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

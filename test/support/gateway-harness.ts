@@ -1,8 +1,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type AppConfig } from '../../gateway/config.ts';
-import { createLogger } from '../../gateway/logger.ts';
-import { startGateway, type RunningGateway } from '../../gateway/start-gateway.ts';
+import type { AppConfig } from '../../gateway/app/config/app-config.ts';
+import { loadConfig } from '../../gateway/app/config/load-config.ts';
+import { createLogger } from '../../core/logger.ts';
+import { startGateway, type RunningGateway } from '../../gateway/app/start-gateway.ts';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 export const TEST_INTERNAL_SECRET = 'test-internal-secret-0123456789abcdef01234';

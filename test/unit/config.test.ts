@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { composeBenchSupergraph } from '../../bench/subgraphs/compose.ts';
-import { ConfigError, loadConfig } from '../../gateway/config.ts';
-import { SUBGRAPH_NAMES } from '../../subgraphs/names.ts';
+import { ConfigError } from '../../gateway/app/config/config-error.ts';
+import { loadConfig } from '../../gateway/app/config/load-config.ts';
+import { SUBGRAPH_NAMES } from '../../schema/subgraph-names.ts';
 
 const secret = 'x'.repeat(32);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayPrefix, generateApiKey, hashApiKey, looksLikeApiKey } from '../../subgraphs/keys/api-key-format.ts';
+import { displayPrefix, generateApiKey, hashApiKey, looksLikeApiKey } from '../../core/identity/api-key-format.ts';
 import { grantFor, keyStatus } from '../../subgraphs/keys/key-policy.ts';
 import { parseTier, tierAtLeast } from '../../schema/tiers.ts';
 

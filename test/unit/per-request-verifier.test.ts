@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { edgeContext } from '../../gateway/executor/edge-context.ts';
 import { perRequestVerifier } from '../../gateway/executor/per-request-verifier.ts';
-import { internalTokens } from '../../subgraphs/shared/internal-token.ts';
+import { internalTokens } from '../../core/identity/internal-token.ts';
 
 describe('internal token checks for in-process subgraphs', () => {
   const tokens = internalTokens({ secret: new TextEncoder().encode('x'.repeat(32)) });

@@ -3,7 +3,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Dispatcher } from 'undici';
 import { edgeContext, type EdgeContext } from '../../gateway/executor/edge-context.ts';
 import { PooledRemoteDataSource } from '../../gateway/executor/pooled-remote-data-source.ts';
-import type { Principal } from '../../subgraphs/shared/principal.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 
 const alice: Principal = { kind: 'user', userId: 'alice', tier: 'pro', scopes: [], tokenId: 't1', expiresAt: 2e9 };
 const bob: Principal = { ...alice, userId: 'bob', tokenId: 't2' };

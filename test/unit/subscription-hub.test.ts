@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { platformEvent } from '../../gateway/event-bus/event-bus.ts';
-import { memoryEventBus } from '../../gateway/event-bus/memory-event-bus.ts';
+import { platformEvent } from '../../core/events/event-bus.ts';
+import { memoryEventBus } from '../../core/events/memory-event-bus.ts';
 import { connectionRegistry } from '../../gateway/subscriptions/connection-registry.ts';
 import { eventHub } from '../../gateway/subscriptions/event-hub.ts';
-import type { Principal } from '../../subgraphs/shared/principal.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 
 const moduleEvent = (slug: string) => platformEvent('module.status_changed', null, { slug, status: 'up', previous: 'down' });
 const user = (userId: string, expiresAt: number): Principal => ({ kind: 'user', userId, tier: 'free', scopes: [], tokenId: `t-${userId}`, expiresAt });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { composeSupergraphSdl, SUPERGRAPH_PATH } from '../../schema/compose.ts';
-import { SUBGRAPH_NAMES } from '../../subgraphs/names.ts';
+import { SUPERGRAPH_PATH } from '../../core/supergraph/supergraph-path.ts';
+import { composeSupergraphSdl } from '../../subgraphs/compose.ts';
+import { SUBGRAPH_NAMES } from '../../schema/subgraph-names.ts';
 import { subgraphDefinition } from '../../subgraphs/registry.ts';
 import { FEDERATION_RULES } from '../../subgraphs/shared/shield.ts';
 import { buildSubgraphSchema } from '@apollo/subgraph';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { upstreamStatusError } from '../../subgraphs/shared/upstream-errors.ts';
+import { upstreamStatusError } from '../../core/errors/upstream-errors.ts';
 
 describe('upstream failures on typed module surfaces', () => {
   it.each([

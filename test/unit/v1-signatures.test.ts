@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkCallbackSignature, jobCallbackSecret, signCallback } from '../../subgraphs/agent-forge/callback-signature.ts';
-import { readUploadTicket, signUploadTicket, uploadIdFromLink, uploadLink } from '../../subgraphs/knowledge/upload-signatures.ts';
+import { checkCallbackSignature, jobCallbackSecret, signCallback } from '../../core/signatures/training-callback.ts';
+import { readUploadTicket, signUploadTicket, uploadIdFromLink, uploadLink } from '../../core/signatures/upload-links.ts';
 
 const secret = new TextEncoder().encode('unit-test-secret-0123456789abcdef0123');
 const jobId = '5f0c1a57-6d39-4c8e-9a49-8d1e2f9a0b11';

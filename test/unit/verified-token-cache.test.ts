@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifiedTokenCache } from '../../gateway/identity/verified-token-cache.ts';
+import { verifiedTokenCache } from '../../core/identity/verified-token-cache.ts';
 
 describe('verified access tokens', () => {
   it('are trusted until they expire, then verified again', () => {

@@ -1,5 +1,5 @@
 import { afterEach, expect } from 'vitest';
-import type { Principal } from '../../subgraphs/shared/principal.ts';
+import type { Principal } from '../../core/identity/principal.ts';
 import { upstreamClient, type UpstreamClient, type UpstreamClientOptions } from '../../subgraphs/shared/upstream/index.ts';
 import type { TestUpstream } from '../support/upstream-servers.ts';
 

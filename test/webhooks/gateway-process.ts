@@ -10,7 +10,7 @@ export interface GatewayProcess {
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
   const port = await freePort();
   const started = await startTsProcess(
-    'gateway/main.ts',
+    'gateway/app/main.ts',
     [],
     {
       NODE_ENV: 'test',

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { createApiKey, login, registerAndLogin } from '../support/account-flows.ts';
 import { ADMIN, startTestGateway } from '../support/gateway-harness.ts';
 import { graphql } from '../support/graphql-client.ts';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { platformEvent } from '../../gateway/event-bus/event-bus.ts';
+import { platformEvent } from '../../core/events/event-bus.ts';
 import { openDatabase, type Database } from '../../prisma/database.ts';
 import { recordWebhookEvent } from '../../subgraphs/webhooks/outbox.ts';
 import { registerAndLogin } from '../support/account-flows.ts';

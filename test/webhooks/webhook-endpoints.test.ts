@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { platformEvent } from '../../gateway/event-bus/event-bus.ts';
-import type { RunningGateway } from '../../gateway/start-gateway.ts';
+import { platformEvent } from '../../core/events/event-bus.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { openDatabase, type Database } from '../../prisma/database.ts';
 import { recordWebhookEvent } from '../../subgraphs/webhooks/outbox.ts';
 import { generateWebhookSecret } from '../../subgraphs/webhooks/secret.ts';

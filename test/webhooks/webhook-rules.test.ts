@@ -1,7 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../gateway/config.ts';
-import { parseDuration } from '../../subgraphs/webhooks/delivery/durations.ts';
+import { ConfigError } from '../../gateway/app/config/config-error.ts';
+import { loadConfig } from '../../gateway/app/config/load-config.ts';
+import { parseDuration } from '../../core/durations.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS, delayAfterFailure, parseRetryAfter } from '../../subgraphs/webhooks/delivery/retry-schedule.ts';
 import { signWebhook } from '../../subgraphs/webhooks/delivery/signature.ts';
 import { RefusedTargetError, targetGuard } from '../../subgraphs/webhooks/delivery/target-guard.ts';

@@ -1,4 +1,4 @@
-import { validationError } from '../../../schema/errors.ts';
+import { validationError } from '../../../core/errors/errors.ts';
 
 /**
  * Which headers cross the proxy. Upstreams learn who is calling only from the

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
-import { validationError } from '../../../schema/errors.ts';
-import type { Principal } from '../principal.ts';
+import { validationError } from '../../../core/errors/errors.ts';
+import type { Principal } from '../../../core/identity/principal.ts';
 import { circuitBreaker, type BreakerPermit, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.ts';
 import { assertValidHeaders, forwardableRequestHeaders, PRINCIPAL_HEADER, REQUEST_ID_HEADER } from './forwarded-headers.ts';
 import { principalAssertion } from './principal-assertion.ts';

@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import { contractError } from '../../../schema/errors.ts';
+import { contractError } from '../../../core/errors/errors.ts';
 
 /**
  * How an upstream call fails, as contract errors. Every one is SERVICE_UNAVAILABLE

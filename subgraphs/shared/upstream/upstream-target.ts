@@ -1,4 +1,4 @@
-import { validationError } from '../../../schema/errors.ts';
+import { validationError } from '../../../core/errors/errors.ts';
 
 /**
  * Where a proxied call goes. The origin comes from configuration only; the caller

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../../prisma/generated/client.ts';
-import { platformEvent, type EventBus } from '../../../gateway/event-bus/event-bus.ts';
-import type { Logger } from '../../../gateway/logger.ts';
+import { platformEvent, type EventBus } from '../../../core/events/event-bus.ts';
+import type { Logger } from '../../../core/logger.ts';
 import { disableEndpoint } from '../endpoint-disabling.ts';
 import { deliveryQueue, type AttemptRecord, type ClaimedDelivery } from './delivery-queue.ts';
 import { delayAfterFailure } from './retry-schedule.ts';

@@ -1,0 +1,16 @@
+import type { EdgePlugin } from './edge-plugin.ts';
+
+export interface BodyLimitOptions {
+  /** BODY_LIMIT_BYTES: the most any route reads of a request body (the multipart upload streams to disk under its own limit). */
+  readonly bytes: number;
+}
+
+/** Decides how much of a request body routes may read; readers stop there with a 400. */
+export function bodyLimitPlugin(options: BodyLimitOptions): EdgePlugin {
+  return {
+    name: 'body-limit',
+    onRequest(exchange) {
+      exchange.bodyLimitBytes = options.bytes;
+    },
+  };
+}

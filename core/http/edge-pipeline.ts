@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { contractCodeOf } from '../errors/errors.ts';
+import type { Logger } from '../logger.ts';
+import { countBytesOut } from './byte-counter.ts';
+import type { EdgePlugin } from './edge-plugin.ts';
+import { newExchange, type Exchange, type Route, type RouteMethods, type RouteTable, type Router } from './exchange.ts';
+import { sendErrorEnvelope } from './respond.ts';
+
+export interface EdgePipelineOptions {
+  /** In the order their hooks run: request id first, identity before limits. */
+  readonly plugins: readonly EdgePlugin[];
+  /** Exact paths. */
+  readonly routes: RouteTable;
+  /** Path patterns (the REST bridge), tried in order after the exact paths. */
+  readonly routers?: readonly Router[];
+  readonly logger: Logger;
+}
+
+export type Admission = (exchange: Exchange) => Promise<GraphQLError | null>;
+
+/** Every plugin's admission in order (identity, then limits); null when the caller may go on. */
+export function admission(plugins: readonly EdgePlugin[]): Admission {
+  const admitters = plugins.filter((plugin) => plugin.onAdmit);
+  return async (exchange) => {
+    for (const plugin of admitters) {
+      const refusal = await plugin.onAdmit!(exchange);
+      if (refusal) return refusal;
+    }
+    return null;
+  };
+}
+
+const notFound = (exchange: Exchange): void =>
+  sendErrorEnvelope(exchange.response, exchange.requestId, 'RESOURCE_NOT_FOUND', `Route '${exchange.request.method} ${exchange.url.pathname}' not found`);
+
+/** The edge as a loop over plugins and a router; every concern lives in a plugin. */
+export function edgePipeline(options: EdgePipelineOptions): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  const { plugins } = options;
+  const wrappers = plugins.filter((plugin) => plugin.wrapRoute);
+  const finishers = plugins.filter((plugin) => plugin.onResponse);
+
+  const match = (pathname: string): { methods: RouteMethods; exact: boolean } | undefined => {
+    const exact = options.routes[pathname];
+    if (exact) return { methods: exact, exact: true };
+    for (const router of options.routers ?? []) {
+      const methods = router.match(pathname);
+      if (methods) return { methods, exact: false };
+    }
+    return undefined;
+  };
+
+  const run = (exchange: Exchange, route: Route): Promise<void> =>
+    wrappers.reduceRight<() => Promise<void>>((inner, plugin) => () => plugin.wrapRoute!(exchange, inner), () => route(exchange))();
+
+  return async (request, response) => {
+    const exchange = newExchange(request, response);
+    for (const plugin of plugins) if (plugin.onRequest?.(exchange)) return;
+    const started = performance.now();
+    const bytesOut = countBytesOut(response);
+    response.once('finish', () => {
+      const done = { latencyMs: Math.round((performance.now() - started) * 100) / 100, bytesOut: bytesOut() };
+      for (const plugin of finishers) plugin.onResponse!(exchange, done);
+    });
+    try {
+      const found = match(exchange.url.pathname);
+      // Router routes (the REST bridge) name their own pattern when they run.
+      if (found?.exact) exchange.route = `${request.method} ${exchange.url.pathname}`;
+      const route = found?.methods[request.method ?? 'GET'];
+      if (found && !route) response.setHeader('Allow', Object.keys(found.methods).join(', '));
+      if (!route) return notFound(exchange);
+      await run(exchange, route);
+    } catch (error) {
+      const code = error instanceof GraphQLError ? contractCodeOf(error) : undefined;
+      if (!code || code === 'INTERNAL_ERROR') options.logger.error({ err: error, requestId: exchange.requestId }, 'request failed');
+      if (response.headersSent) return void response.end();
+      sendErrorEnvelope(response, exchange.requestId, code ?? 'INTERNAL_ERROR', code && code !== 'INTERNAL_ERROR' ? (error as Error).message : undefined);
+    }
+  };
+}

@@ -1,0 +1,75 @@
+import type { JwtConfig } from '../../../core/identity/access-tokens.ts';
+import type { RateLimitConfig } from '../../../core/rate-limit/limits.ts';
+import type { DatabaseConfig } from '../../../prisma/database.ts';
+import type { SubgraphName } from '../../../schema/subgraph-names.ts';
+import type { ModulesConfig } from '../../../subgraphs/module/module-upstreams.ts';
+import type { WebhooksConfig } from '../../../subgraphs/webhooks/delivery/start-delivery.ts';
+import type { OperationLimits } from '../../executor/operation-limits.ts';
+import type { SubgraphFetchConfig, SubgraphLocation, SupergraphSource } from '../../executor/subgraph-locations.ts';
+import type { MetricsAccess } from '../../http/metrics-route.ts';
+import type { TracingConfig } from '../../observability/tracing.ts';
+import type { UsageConfig } from '../../usage/usage-recorder.ts';
+
+/**
+ * The one configuration root. Read from the environment once, validated, frozen;
+ * every other module receives the part it needs. Each part's type lives beside the
+ * factory that takes it.
+ */
+/**
+ * The one configuration root. Read from the environment once, validated, frozen;
+ * every other module receives the part it needs.
+ */
+export type Environment = 'development' | 'production' | 'test';
+
+export type RedisConfig = { kind: 'memory' } | { kind: 'redis'; url: string };
+
+export interface SubscriptionConfig {
+  /** Open graphql-ws and /ws connections one principal may hold on this replica. */
+  readonly maxConnectionsPerPrincipal: number;
+  /** Events queued for one subscription before it is ended as too slow. */
+  readonly maxQueuedEvents: number;
+}
+
+/** The /v1 (AIVillage) services' own settings; their upstreams live in `modules.upstreams`. */
+export interface V1Config {
+  /** How upstreams reach this gateway back (training callbacks, upload downloads); null: the address it listens on. */
+  readonly publicUrl: string | null;
+  /** Derives each training job's callback secret; shared by the gateway and the agent-forge subgraph. */
+  readonly callbackSecret: Uint8Array;
+  /** True when TRAINING_CALLBACK_SECRET was not set: fine while this one process signs and checks. */
+  readonly callbackSecretGenerated: boolean;
+  readonly uploads: { readonly dir: string; readonly maxBytes: number; readonly linkTtlSeconds: number };
+}
+
+export interface AppConfig {
+  readonly env: Environment;
+  readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
+  readonly database: DatabaseConfig;
+  readonly redis: RedisConfig;
+  readonly jwt: JwtConfig;
+  readonly internalToken: { readonly secret: Uint8Array; readonly ttlSeconds: number; readonly generated: boolean };
+  readonly supergraph: SupergraphSource;
+  /** Our own subgraphs, or with an external supergraph the ones it names (all remote). */
+  readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
+  readonly subgraphFetch: SubgraphFetchConfig;
+  readonly admin: { readonly email: string; readonly password: string } | null;
+  readonly registrationEnabled: boolean;
+  readonly apiKeyCacheTtlMs: number;
+  readonly subscriptions: SubscriptionConfig;
+  readonly rateLimits: RateLimitConfig;
+  readonly modules: ModulesConfig;
+  readonly v1: V1Config;
+  readonly operationLimits: OperationLimits;
+  readonly webhooks: WebhooksConfig;
+  readonly usage: UsageConfig;
+  readonly metrics: MetricsAccess;
+  readonly tracing: TracingConfig;
+  readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean };
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  readonly trustProxy: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Stack traces in GraphQL error responses: off unless asked for, in every environment (logs keep them). */
+  readonly exposeStackTraces: boolean;
+}
+
+export type ProcessRole = 'gateway' | 'subgraph';

@@ -1,0 +1,132 @@
+import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { Agent } from 'undici';
+import { internalTokens, type InternalTokens } from '../../core/identity/internal-token.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { SubgraphName } from '../../schema/subgraph-names.ts';
+import { subgraphDefinition } from '../../subgraphs/registry.ts';
+import { buildExecutableSubgraph } from '../../subgraphs/shared/build-subgraph-schema.ts';
+import { startWebhookDelivery } from '../../subgraphs/webhooks/delivery/start-delivery.ts';
+import type { EdgeContext } from '../executor/edge-context.ts';
+import { operationExecutor, type ExecuteOperation } from '../executor/execute-operation.ts';
+import { createSupergraphServer } from '../executor/supergraph-server.ts';
+import { rateLimitStep, type RateLimitStep } from '../http/rate-limit-step.ts';
+import { apiKeyVerifier } from '../identity/api-key-verifier.ts';
+import { authenticator, type Authenticator } from '../identity/authenticate.ts';
+import { tokenRevocations } from '../identity/token-revocations.ts';
+import { observeEventBus } from '../observability/event-bus-metrics.ts';
+import { gatewayMetrics, type GatewayMetrics } from '../observability/gateway-metrics.ts';
+import { startTracing, type Tracing } from '../observability/tracing.ts';
+import { usageAlerts } from '../rate-limit/usage-alerts.ts';
+import { prismaUsageSink } from '../usage/prisma-usage-sink.ts';
+import { disabledUsageRecorder, usageRecorder, type UsageRecorder } from '../usage/usage-recorder.ts';
+import { bootstrapAdmin } from './bootstrap-admin.ts';
+import type { AppConfig } from './config/app-config.ts';
+import type { Lifecycle } from './lifecycle.ts';
+import type { PlatformServices } from './platform-services.ts';
+import type { Storage } from './storage.ts';
+import type { ApolloServer } from '@apollo/server';
+
+/** Everything the edge and the sockets are made of, built in the second phase of start-up. */
+export interface GatewayServices {
+  readonly tracing: Tracing | null;
+  readonly metrics: GatewayMetrics;
+  readonly usage: UsageRecorder;
+  readonly tokens: InternalTokens;
+  readonly localSchemas: ReadonlyMap<SubgraphName, GraphQLSchema>;
+  readonly apollo: ApolloServer<EdgeContext>;
+  /** A copy of the API schema without Apollo's field instrumentation, so graphql-js runs the subscription resolvers. */
+  apiSchema(): GraphQLSchema;
+  readonly authenticate: Authenticator;
+  readonly rateLimit: RateLimitStep;
+  readonly execute: ExecuteOperation;
+}
+
+function recorderFor(config: AppConfig, storage: Storage, logger: Logger): UsageRecorder {
+  if (config.usage.recording === 'off') return disabledUsageRecorder();
+  return usageRecorder({
+    sink: prismaUsageSink(storage.database.prisma),
+    batchSize: config.usage.batchSize,
+    flushIntervalMs: config.usage.flushIntervalMs,
+    maxBuffered: config.usage.maxBuffered,
+    onFlushError: (error, records) => logger.warn({ err: error, records }, 'usage records could not be written and were dropped'),
+  });
+}
+
+export async function buildGatewayServices(
+  config: AppConfig,
+  storage: Storage,
+  platform: PlatformServices,
+  lifecycle: Lifecycle,
+  logger: Logger,
+): Promise<GatewayServices> {
+  const { prisma } = storage.database;
+  const { events } = storage.shared;
+  await bootstrapAdmin(config.admin, { prisma, passwords: platform.subgraphServices.passwords, logger });
+
+  const tracing = await startTracing(config.tracing, logger);
+  if (tracing) lifecycle.onShutdown('stop services', 'tracing', () => tracing.close());
+  const metrics = gatewayMetrics();
+  const usage = recorderFor(config, storage, logger);
+  lifecycle.onShutdown('flush', 'usage recorder', () => usage.close());
+  metrics.sources.usageBuffered = usage.buffered;
+  metrics.sources.usageDropped = usage.dropped;
+  metrics.sources.rateLimitStore = () => storage.shared.outages() ?? { failures: 0, degradedAdmissions: 0 };
+  lifecycle.onShutdown('stop services', 'event bus metrics', observeEventBus(events, metrics));
+
+  const tokens = internalTokens(config.internalToken);
+  const localSchemas = new Map<SubgraphName, GraphQLSchema>();
+  for (const [name, location] of Object.entries(config.subgraphs)) {
+    if (location.kind === 'in-process') localSchemas.set(name, buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices));
+  }
+
+  const apiKeys = apiKeyVerifier({ prisma, events, logger, cacheTtlMs: config.apiKeyCacheTtlMs });
+  lifecycle.onShutdown('stop services', 'api key verifier', () => apiKeys.close());
+  const revocations = await tokenRevocations({ prisma, events });
+  lifecycle.onShutdown('stop services', 'token revocations', () => revocations.close());
+
+  // Remote subgraph fetches reuse connections: one pool per subgraph origin.
+  const subgraphPool = new Agent({ keepAliveTimeout: 30_000, connections: config.subgraphFetch.connectionsPerSubgraph });
+  lifecycle.onShutdown('stop services', 'subgraph connection pool', () => subgraphPool.close());
+  let apiSchema: GraphQLSchema | null = null;
+  const apollo = createSupergraphServer({
+    onApiSchema: (schema) => (apiSchema = buildSchema(printSchema(schema))),
+    subgraphs: config.subgraphs,
+    localSchemas,
+    tokens,
+    dispatcher: subgraphPool,
+    deduplicationExcluded: new Set(config.subgraphFetch.deduplicationExcluded),
+    logger,
+    production: config.env === 'production',
+    exposeStackTraces: config.exposeStackTraces,
+    operationLimits: config.operationLimits,
+    ...(config.supergraph.kind === 'external' ? { supergraphSdl: config.supergraph.sdl } : {}),
+    onFetch: metrics.subgraphFetch,
+  });
+  await apollo.start();
+  lifecycle.onShutdown('stop services', 'apollo server', () => apollo.stop());
+
+  if (config.webhooks.workerEnabled) {
+    const delivery = startWebhookDelivery(config.webhooks, platform.subgraphServices, logger);
+    lifecycle.onShutdown('stop workers', 'webhook delivery', () => delivery.stop());
+  }
+
+  return {
+    tracing,
+    metrics,
+    usage,
+    tokens,
+    localSchemas,
+    apollo,
+    apiSchema() {
+      if (!apiSchema) throw new Error('The gateway has not loaded its schema');
+      return apiSchema;
+    },
+    authenticate: authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations }),
+    rateLimit: rateLimitStep({
+      store: storage.shared.rateLimitStore,
+      resolver: platform.subgraphServices.rateLimits,
+      usageAlerts: usageAlerts({ events, latch: storage.shared.latch, logger }),
+    }),
+    execute: operationExecutor(apollo),
+  };
+}

@@ -1,0 +1,96 @@
+import type { Server } from 'node:http';
+import type { Logger } from '../../core/logger.ts';
+import { bridgeRouter } from '../../rest-bridge/bridge-router.ts';
+import { docsRoutes } from '../../rest-bridge/docs/docs-routes.ts';
+import { EDGE_ROUTE_DOCS } from '../../rest-bridge/docs/edge-route-docs.ts';
+import { BRIDGE_ROUTES } from '../../rest-bridge/route-table.ts';
+import { edgeHandler } from '../edge/edge-handler.ts';
+import { healthChecks } from '../http/health.ts';
+import { healthRoutes } from '../http/health-routes.ts';
+import { metricsRoute } from '../http/metrics-route.ts';
+import { v1Routes } from '../http/v1-routes.ts';
+import { uploadStore } from '../uploads/upload-store.ts';
+import type { UsageRecorder } from '../usage/usage-recorder.ts';
+import type { WebSocketUsage } from '../usage/websocket-usage.ts';
+import { GATEWAY_VERSION } from '../version.ts';
+import type { AppConfig } from './config/app-config.ts';
+import { gatewayEdgePlugins } from './edge-plugins.ts';
+import { buildGatewayServices } from './gateway-services.ts';
+import { httpServer, listen } from './http-server.ts';
+import { lifecycle as newLifecycle } from './lifecycle.ts';
+import { platformServices } from './platform-services.ts';
+import { attachSockets, subscriptionState } from './sockets.ts';
+import { openStorage } from './storage.ts';
+
+export interface RunningGateway {
+  readonly server: Server;
+  readonly url: string;
+  /** The edge's usage buffer; tests flush it instead of waiting for its timer. */
+  readonly usage: UsageRecorder;
+  /** For the WebSocket servers: connection counts, and a usage record per message. */
+  readonly webSocketUsage: WebSocketUsage;
+  /** Runs the shutdown phases of lifecycle.ts. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root, in start-up phases: open stores → build services →
+ * listen. Each part registers its shutdown step in a named phase as it is made.
+ */
+export async function startGateway(config: AppConfig, logger: Logger): Promise<RunningGateway> {
+  const startedAt = Date.now();
+  const lifecycle = newLifecycle(logger);
+  try {
+    // Phase 1: open stores.
+    const storage = await openStorage(config, logger);
+    lifecycle.onShutdown('close stores', 'storage', () => storage.close());
+    if (config.jwt.keys.algorithm === 'HS256' && config.jwt.keys.generated) {
+      logger.warn('JWT_SECRET is not set: tokens are signed with a random secret and die with this process');
+    }
+
+    // Phase 2: build services.
+    const platform = await platformServices(config, storage, logger);
+    lifecycle.onShutdown('stop workers', 'module upstreams', () => platform.stopUpstreams());
+    const services = await buildGatewayServices(config, storage, platform, lifecycle, logger);
+    const { execute, metrics } = services;
+    const uploads = await uploadStore(config.v1.uploads);
+    const subscriptions = subscriptionState(config, storage);
+    const health = healthChecks({
+      database: storage.database,
+      redis: storage.shared.redis,
+      subgraphs: config.subgraphs,
+      localSchemas: services.localSchemas,
+      tokens: services.tokens,
+      upstreams: {
+        report: (slug) => platform.subgraphServices.moduleStatus.report(slug),
+        usage: () => platform.subgraphServices.moduleUpstreams.usage(),
+      },
+      subscriptions: () => ({ connections: subscriptions.registry.size, subscriptions: subscriptions.hub.feedCount }),
+    });
+    const handler = edgeHandler({
+      server: services.apollo,
+      plugins: gatewayEdgePlugins(config, services, logger),
+      signInternalToken: services.tokens.sign,
+      trustProxy: config.trustProxy,
+      logger,
+      routers: [bridgeRouter({ routes: BRIDGE_ROUTES, execute })],
+      routes: (steps) => ({
+        ...v1Routes({ execute, uploads, prisma: storage.database.prisma, secret: config.v1.callbackSecret })(steps),
+        ...metricsRoute({ metrics, access: config.metrics }),
+        ...docsRoutes({ routes: BRIDGE_ROUTES, edgeRoutes: EDGE_ROUTE_DOCS, version: GATEWAY_VERSION }),
+        ...healthRoutes({ health, accessTokens: platform.accessTokens, startedAt }),
+      }),
+    });
+
+    // Phase 3: listen.
+    const server = httpServer(handler);
+    const webSocketUsage = attachSockets(server, subscriptions, config, services, lifecycle, logger);
+    const url = await listen(server, config.http, lifecycle);
+    platform.announceListeningUrl(url);
+    logger.info({ url, startupMs: Date.now() - startedAt, database: config.database.kind, redis: config.redis.kind }, 'gateway ready');
+    return { server, url, usage: services.usage, webSocketUsage, close: () => lifecycle.shutdown() };
+  } catch (error) {
+    await lifecycle.shutdown();
+    throw error;
+  }
+}
