@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Says loudly which suites are skipped for want of Postgres, Redis or Chromium.
+    globalSetup: ['test/support/global-setup.ts'],
     // Suites start real servers, child processes and databases; two cores run them best in a few forks.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

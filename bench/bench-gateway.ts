@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { ROOT, freePort } from '../test/support/processes.ts';
-import { sleep } from './http-load.ts';
+import type { ChildProcess } from 'node:child_process';
+import { freePort, GATEWAY_ENTRY, GATEWAY_NODE_FLAGS, startNodeProcess } from '../test/support/processes.ts';
 
-/** `gateway/app/main.ts` in its own process, as `npm start` runs it, for the HTTP benches. */
+/** The gateway in its own process, as `npm start` runs it, for the HTTP benches. */
 export interface BenchGateway {
   readonly base: string;
   readonly process: ChildProcess;
@@ -12,10 +11,10 @@ export interface BenchGateway {
 /** Starts a gateway with the bench's settings plus `env`, and waits until /health answers. */
 export async function startBenchGateway(name: string, env: Record<string, string> = {}, timeoutMs = 90_000): Promise<BenchGateway> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'gateway/app/main.ts'], {
-    cwd: ROOT,
+  const started = await startNodeProcess({
+    entry: GATEWAY_ENTRY,
+    nodeFlags: GATEWAY_NODE_FLAGS,
     env: {
-      PATH: process.env['PATH'] ?? '',
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -24,25 +23,12 @@ export async function startBenchGateway(name: string, env: Record<string, string
       RATE_LIMITS: 'free=100000000/1000000000',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    ready: /Gateway ready/,
+    timeoutMs,
+  }).catch((error: unknown) => {
+    throw new Error(`${name}: ${(error as Error).message}`);
   });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  };
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    for (let started = performance.now(); ; await sleep(50)) {
-      if (performance.now() - started > timeoutMs) throw new Error(`${name}: gateway not healthy within ${timeoutMs / 1000} s`);
-      if (child.exitCode !== null) throw new Error(`${name}: gateway exited with ${child.exitCode}`);
-      if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
-    }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { base, process: child, stop };
+  return { base: `http://127.0.0.1:${port}`, process: started.child, stop: async () => void (await started.stop()) };
 }
 
 /** A registered, signed-in user holding three API keys: the headers to call as them. */

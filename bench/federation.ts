@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accessTokens } from '../core/identity/access-tokens.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../test/support/postgres.ts';
-import { freePort } from '../test/support/processes.ts';
+import { freePort, GATEWAY_ENTRY, GATEWAY_NODE_FLAGS } from '../test/support/processes.ts';
 import { composeBenchSupergraph } from './subgraphs/compose.ts';
 import { BENCH_SUBGRAPH_NAMES, type BenchSubgraphName } from './subgraphs/definitions.ts';
 import { ProcessGroup, type PinnedProcess } from './federation/processes.ts';
@@ -42,7 +42,6 @@ const settings = {
   redisUrl: process.env['REDIS_URL'],
 };
 /** As in package.json's `start`: a larger young generation (see bench/README.md). */
-const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=64'];
 const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789';
 
 interface Contender {
@@ -110,7 +109,7 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
     const process = await group.start({
       name,
       cpus: GATEWAY_CPU,
-      entry: 'gateway/app/main.ts',
+      entry: GATEWAY_ENTRY,
       // The flags `npm start` runs the gateway with (package.json).
       nodeArgs: [...GATEWAY_NODE_FLAGS, ...profile(name.replace(/\W+/g, '-'))],
       env: {

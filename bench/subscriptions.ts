@@ -14,7 +14,6 @@
  *   npm run bench:subscriptions -- --subscribers 10000 --events 20 --entity-subscribers 500 --entity-events 5
  */
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../test/support/postgres.ts';
-import { freePort, ROOT } from '../test/support/processes.ts';
+import { freePort, GATEWAY_ENTRY, startNodeProcess } from '../test/support/processes.ts';
 import { killRedis, startRedis } from '../test/support/redis-server.ts';
 
 const { values: args } = parseArgs({
@@ -53,19 +52,13 @@ function percentile(sorted: readonly number[], p: number): number {
 
 async function startGateway(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/app/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const started = await startNodeProcess({
+    entry: GATEWAY_ENTRY,
+    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    ready: /Gateway ready/,
+    timeoutMs: 90_000,
   });
-  const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    if (Date.now() - started > 90_000) throw new Error('gateway not healthy within 90 s');
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return { child, url };
-    await sleep(100);
-  }
+  return { child: started.child, url: `http://127.0.0.1:${port}` };
 }
 
 interface Subscriber {

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { ROOT, untilReady } from '../../test/support/processes.ts';
+import { startNodeProcess, type StartedProcess } from '../../test/support/processes.ts';
 
 export interface PinnedProcess {
   readonly name: string;
@@ -26,10 +25,7 @@ const CLOCK_TICKS_PER_SECOND = 100;
 export class ProcessGroup {
   private readonly running = new Set<PinnedProcess>();
 
-  /**
-   * Runs `node [nodeArgs] --import tsx <entry> [args]` (plain `node` for a .mjs
-   * entry) pinned to `cpus` (taskset) and waits for `ready` on its output.
-   */
+  /** Runs an entry point pinned to `cpus` (taskset) and waits for `ready` on its output. */
   async start(options: {
     name: string;
     cpus: string;
@@ -39,23 +35,20 @@ export class ProcessGroup {
     env: Record<string, string>;
     ready: RegExp;
   }): Promise<PinnedProcess> {
-    const { name, cpus, entry, env, ready } = options;
-    const loader = entry.endsWith('.mjs') ? [] : ['--import', 'tsx'];
-    const command = [process.execPath, ...(options.nodeArgs ?? []), ...loader, entry, ...(options.args ?? [])];
-    const child = spawn('taskset', ['-c', cpus, ...command], {
-      cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const started = await startNodeProcess({
+      entry: options.entry,
+      args: options.args ?? [],
+      nodeFlags: options.nodeArgs ?? [],
+      pinToCpus: options.cpus,
+      env: options.env,
+      ready: options.ready,
+      timeoutMs: 60_000,
     });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const pinned = this.wrap(name, child, exited);
+    started.child.stderr?.on('data', (chunk: Buffer) => {
+      if (/error/i.test(chunk.toString())) process.stderr.write(`[${options.name}] ${chunk.toString()}`);
+    });
+    const pinned = this.wrap(options.name, started);
     this.running.add(pinned);
-    await untilReady(child, exited, ready, name, 60_000);
-    // Keep draining so a chatty process never blocks on a full pipe.
-    child.stdout?.removeAllListeners('data').resume();
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (/error/i.test(chunk.toString())) process.stderr.write(`[${name}] ${chunk.toString()}`);
-    });
     return pinned;
   }
 
@@ -63,9 +56,8 @@ export class ProcessGroup {
     await Promise.all([...this.running].map((process) => process.stop()));
   }
 
-  private wrap(name: string, child: ChildProcess, exited: Promise<void>): PinnedProcess {
-    // taskset execs node in place, so the child's pid is the gateway's pid.
-    const pid = child.pid ?? 0;
+  private wrap(name: string, started: StartedProcess): PinnedProcess {
+    const { pid, child } = started;
     const status = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
     const pinned: PinnedProcess = {
       name,
@@ -77,12 +69,9 @@ export class ProcessGroup {
       },
       runQueueWaitMs: () => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1] ?? 0) / 1e6,
       stop: async () => {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-          await exited;
-          clearTimeout(timer);
-        }
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await started.stop('SIGTERM');
+        clearTimeout(timer);
         this.running.delete(pinned);
       },
     };

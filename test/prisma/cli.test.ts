@@ -6,7 +6,7 @@ import { lockFileName } from '../../prisma/pglite-lock.ts';
 import { defaultMigrationsDir } from '../../prisma/paths.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { committedMigrations, migrationsDirWith } from './migration-fixtures.ts';
-import { envWithoutDatabaseUrl, runTsx } from './spawn-tsx.ts';
+import { runToExit } from '../support/processes.ts';
 import { tempDirs } from './temp-dirs.ts';
 
 const migrateCli = fileURLToPath(new URL('../../prisma/migrate-cli.ts', import.meta.url));
@@ -26,20 +26,26 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   return files;
 }
 
+/** The environment without DATABASE_URL, so the CLIs fall back to PGlite. */
+function envWithoutDatabaseUrl(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _omitted, PGLITE_DATA_DIR: _alsoOmitted, ...rest } = process.env;
+  return rest;
+}
+
 describe('npm run db:migrate', { timeout: 90_000 }, () => {
   it('migrates the default PGlite folder, then finds it up to date, and exits each time', async () => {
     const cwd = await tempDir('db-migrate-');
     const env = envWithoutDatabaseUrl();
     const [init] = await committedMigrations();
 
-    const first = await runTsx(migrateCli, [], { cwd, env });
+    const first = await runToExit(migrateCli, [], { cwd, env });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`applied migration ${init?.name}`);
     expect(await exists(join(cwd, '.data/pglite/PG_VERSION'))).toBe(true);
     expect(await exists(join(cwd, '.data/pglite', lockFileName))).toBe(false);
 
-    const second = await runTsx(migrateCli, [], { cwd, env });
+    const second = await runToExit(migrateCli, [], { cwd, env });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('database schema is up to date');
   });
@@ -47,7 +53,7 @@ describe('npm run db:migrate', { timeout: 90_000 }, () => {
   it.runIf(postgresAvailable)('migrates the database of DATABASE_URL and exits at once (no idle timer or pool)', async () => {
     const database = await createTestDatabase();
     try {
-      const run = await runTsx(migrateCli, [], { env: { ...process.env, DATABASE_URL: database.url } });
+      const run = await runToExit(migrateCli, [], { env: { ...process.env, DATABASE_URL: database.url } });
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('applied migration');
       // The engine's timer and an undisposed pg pool each held the process 10 s.
@@ -59,7 +65,7 @@ describe('npm run db:migrate', { timeout: 90_000 }, () => {
 
   it('reports a failure on stderr with exit code 1', async () => {
     const env = { ...envWithoutDatabaseUrl(), DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nothing' };
-    const run = await runTsx(migrateCli, [], { env });
+    const run = await runToExit(migrateCli, [], { env });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("Can't reach database server");
   });
@@ -69,7 +75,7 @@ describe('npm run db:migration', { timeout: 90_000 }, () => {
   it('says "no changes" and writes nothing: the committed migrations match schema.prisma', async () => {
     const migrationsDir = await migrationsDirWith(tempDir);
     const before = await snapshot(migrationsDir);
-    const run = await runTsx(createMigrationCli, ['--migrations', migrationsDir, 'anything']);
+    const run = await runToExit(createMigrationCli, ['--migrations', migrationsDir, 'anything']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^no changes/);
@@ -78,7 +84,7 @@ describe('npm run db:migration', { timeout: 90_000 }, () => {
 
   it('writes one migration creating everything the committed ones create, and the lock file, when starting from none', async () => {
     const migrationsDir = join(await tempDir('db-migration-'), 'migrations');
-    const run = await runTsx(createMigrationCli, ['--migrations', migrationsDir, 'Init']);
+    const run = await runToExit(createMigrationCli, ['--migrations', migrationsDir, 'Init']);
     expect(run.code).toBe(0);
 
     const created = (await readdir(migrationsDir)).filter((name) => name.endsWith('_init'));

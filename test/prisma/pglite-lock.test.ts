@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../prisma/database.ts';
 import { lockFileName, lockPgliteFolder, PgliteFolderLockedError } from '../../prisma/pglite-lock.ts';
-import { runTsx } from './spawn-tsx.ts';
+import { runToExit } from '../support/processes.ts';
 import { tempDirs } from './temp-dirs.ts';
 
 const openPgliteFixture = fileURLToPath(new URL('./fixtures/open-pglite.ts', import.meta.url));
@@ -68,7 +68,7 @@ describe('the PGlite folder lock', () => {
       try {
         await database.prisma.user.create({ data: { email: 'first-process@example.test', passwordHash: 'x' } });
 
-        const second = await runTsx(openPgliteFixture, [dataDir]);
+        const second = await runToExit(openPgliteFixture, [dataDir]);
         expect(second.code).toBe(1);
         expect(second.stderr).toContain(`PGlite data folder ${dataDir} is in use by process ${process.pid}`);
 

@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startTestGateway } from '../support/gateway-harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const screenshots = join(tmpdir(), 'federation-gateway-docs');
 
 /** Every request the page made that failed or was refused, and every CSP or script error it logged. */
@@ -27,18 +26,14 @@ async function openAndWatch(browser: Browser, url: string): Promise<{ page: Page
 }
 
 // Debian's chromium is installed by .ci/run; without it this suite cannot run at all.
-describe.runIf(existsSync(CHROMIUM))('the API docs render in a real headless browser', () => {
+describe.runIf(chromiumAvailable)('the API docs render in a real headless browser', () => {
   let gateway: RunningGateway;
   let browser: Browser;
 
   beforeAll(async () => {
     gateway = await startTestGateway();
     await mkdir(screenshots, { recursive: true });
-    // Playwright gives each launch a fresh profile; the flags keep Chromium off the (closed) network.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -1,8 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** tsx's loader by absolute URL, so an entry point runs from any working directory. */
+const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** `npm start`'s entry point and node flags (package.json), in one place for every test and bench. */
+export const GATEWAY_ENTRY = 'gateway/app/main.ts';
+export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+/** `npm run subgraph`'s entry point. */
+export const SUBGRAPH_ENTRY = 'gateway/app/subgraph-main.ts';
+
+/** What a child process printed while it ran, kept to its last part. */
+const OUTPUT_KEPT = 256 * 1024;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -15,32 +27,56 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface NodeProcessOptions {
+  /** Repo-relative: a `.ts` entry runs through tsx, a `.js`/`.mjs` one with plain node. */
+  readonly entry: string;
+  readonly args?: readonly string[];
+  /** The child's whole environment beside PATH and HOME: nothing else of ours leaks in. */
+  readonly env: Record<string, string>;
+  readonly nodeFlags?: readonly string[];
+  /** `taskset -c <cpus>`: benches pin each process to its own core. */
+  readonly pinToCpus?: string;
+  /** Printed on stdout or stderr once the process is ready. */
+  readonly ready: RegExp;
+  /** @default 20000 */
+  readonly timeoutMs?: number;
+}
+
 export interface StartedProcess {
   readonly child: ChildProcess;
+  /** The node process's own pid (taskset execs in place). */
+  readonly pid: number;
+  /** Everything printed so far (its last 256 KiB). */
   output(): string;
+  /** Sends the signal (SIGTERM by default) unless the process has ended, and resolves with its exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+function commandOf(options: Pick<NodeProcessOptions, 'entry' | 'args' | 'nodeFlags' | 'pinToCpus'>): [string, string[]] {
+  // node --import tsx runs one process (the tsx CLI would add a parent that a SIGKILL orphans).
+  const loader = options.entry.endsWith('.ts') ? ['--import', TSX_LOADER] : [];
+  const node = [process.execPath, ...(options.nodeFlags ?? []), ...loader, options.entry, ...(options.args ?? [])];
+  return options.pinToCpus ? ['taskset', ['-c', options.pinToCpus, ...node]] : [node[0]!, node.slice(1)];
+}
+
+const baseEnv = (): Record<string, string> => ({ PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp' });
+
 /**
- * Resolves once the child's stdout or stderr has printed something matching
- * `ready`; rejects with everything it printed if it exits first or takes longer
- * than `timeoutMs`. `onOutput` sees the output so far on every chunk.
+ * The one launcher of tests and benches: starts a Node entry point as its own
+ * process and resolves once its output matches `ready`; rejects with everything it
+ * printed if it exits first or takes longer than `timeoutMs` (and kills it).
  */
-export function untilReady(
-  child: ChildProcess,
-  exited: Promise<unknown>,
-  ready: RegExp,
-  label: string,
-  timeoutMs: number,
-  onOutput: (output: string) => void = () => undefined,
-): Promise<void> {
+export async function startNodeProcess(options: NodeProcessOptions): Promise<StartedProcess> {
+  const [command, args] = commandOf(options);
+  const child = spawn(command, args, { cwd: ROOT, env: { ...baseEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let output = '';
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${label} not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${options.entry} not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      onOutput(output);
-      if (ready.test(output)) {
+      output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
+      if (options.ready.test(output)) {
         clearTimeout(timer);
         resolve();
       }
@@ -49,37 +85,51 @@ export function untilReady(
     child.stderr?.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`${label} exited${typeof code === 'number' ? ` with ${code}` : ''} before it was ready:\n${output}`));
+      reject(new Error(`${options.entry} exited${typeof code === 'number' ? ` with ${code}` : ''} before it was ready:\n${output}`));
     });
   });
-}
-
-/** Runs a TypeScript entry point with tsx and waits until its output matches `ready`. */
-export async function startTsProcess(
-  entry: string,
-  args: string[],
-  env: Record<string, string>,
-  ready: RegExp,
-  timeoutMs = 20_000,
-): Promise<StartedProcess> {
-  // node --import tsx runs one process (the tsx CLI would add a parent that a SIGKILL orphans).
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let output = '';
-  await untilReady(child, exited, ready, entry, timeoutMs, (text) => (output = text)).catch((error: unknown) => {
+  await ready.catch((error: unknown) => {
     child.kill('SIGKILL');
     throw error;
   });
   return {
     child,
+    pid: child.pid ?? 0,
     output: () => output,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };
+}
+
+/** Runs a TypeScript entry point with tsx and waits until its output matches `ready`. */
+export function startTsProcess(entry: string, args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 20_000): Promise<StartedProcess> {
+  return startNodeProcess({ entry, args, env, ready, timeoutMs });
+}
+
+export interface FinishedProcess {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly elapsedMs: number;
+}
+
+/** Runs an entry point (as `npm run` would) to its end: what it printed, its exit code and how long it took. */
+export function runToExit(
+  entry: string,
+  args: readonly string[],
+  options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {},
+): Promise<FinishedProcess> {
+  const started = Date.now();
+  const [command, commandArgs] = commandOf({ entry, args });
+  const child = spawn(command, commandArgs, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr, elapsedMs: Date.now() - started }));
+  });
 }

@@ -5,7 +5,7 @@ import { recordWebhookEvent } from '../../subgraphs/webhooks/outbox.ts';
 import { registerAndLogin } from '../support/account-flows.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.ts';
 import { eventually, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
-import { startGatewayProcess, type GatewayProcess } from './gateway-process.ts';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { createEndpoint } from './webhook-flows.ts';
 
 const WORKER_ENV = {

@@ -4,8 +4,8 @@ import { startTestGateway, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../supp
 import { registerAndLogin } from '../support/account-flows.ts';
 import { firstErrorCode, graphql, jsonOf } from '../support/graphql-client.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
-import { freePort, startTsProcess, type StartedProcess } from '../support/processes.ts';
-import { walkingFlow } from './walking-flow.ts';
+import { freePort, startTsProcess, SUBGRAPH_ENTRY, type StartedProcess } from '../support/processes.ts';
+import { walkingFlow } from '../support/walking-flow.ts';
 import { startHealthyUpstream, type TestUpstream } from '../support/upstream-servers.ts';
 import { startAIVillageUpstream, type AIVillageUpstream } from '../support/aivillage-upstream.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -45,7 +45,7 @@ describe.runIf(postgresAvailable && redisUrl)('walking gateway, subgraphs as sep
     };
     for (const name of ['auth', 'keys', 'code-sandbox', 'agent-forge', 'webhooks']) {
       const port = await freePort();
-      subgraphs.push(await startTsProcess('gateway/app/subgraph-main.ts', [name, '--port', String(port)], env, /ready at/));
+      subgraphs.push(await startTsProcess(SUBGRAPH_ENTRY, [name, '--port', String(port)], env, /ready at/));
       urls[name] = `http://127.0.0.1:${port}/graphql`;
     }
     gateway = await startTestGateway({

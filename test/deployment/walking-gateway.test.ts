@@ -4,7 +4,7 @@ import { startTestGateway } from '../support/gateway-harness.ts';
 import { SUBGRAPH_NAMES } from '../../schema/subgraph-names.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { jsonOf } from '../support/graphql-client.ts';
-import { walkingFlow } from './walking-flow.ts';
+import { walkingFlow } from '../support/walking-flow.ts';
 
 describe('walking gateway, subgraphs in process, embedded PGlite', () => {
   let gateway: RunningGateway;

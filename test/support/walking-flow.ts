@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { createApiKey, registerAndLogin } from '../support/account-flows.ts';
-import { firstErrorCode, graphql } from '../support/graphql-client.ts';
+import { createApiKey, registerAndLogin } from './account-flows.ts';
+import { firstErrorCode, graphql } from './graphql-client.ts';
 
 /**
  * register → login → me → createApiKey → call with X-API-Key → revoke → refused at once.

@@ -3,7 +3,7 @@ import { createApiKey, login, registerAndLogin } from '../support/account-flows.
 import { ADMIN, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../support/gateway-harness.ts';
 import { graphql } from '../support/graphql-client.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.ts';
-import { freePort, startTsProcess, type StartedProcess } from '../support/processes.ts';
+import { freePort, GATEWAY_ENTRY, startTsProcess, type StartedProcess } from '../support/processes.ts';
 import { connectSubscriber, openSubscriptions, subscriptionsRegistered, type TestSubscriber } from '../support/subscription-client.ts';
 
 const redisUrl = process.env['REDIS_URL'];
@@ -23,7 +23,7 @@ describe.runIf(postgresAvailable && redisUrl)('subscriptions across two gateway 
       const port = await freePort();
       gateways.push(
         await startTsProcess(
-          'gateway/app/main.ts',
+          GATEWAY_ENTRY,
           [],
           {
             NODE_ENV: 'test',

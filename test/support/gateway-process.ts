@@ -1,5 +1,5 @@
-import { ADMIN, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../support/gateway-harness.ts';
-import { freePort, startTsProcess, type StartedProcess } from '../support/processes.ts';
+import { ADMIN, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from './gateway-harness.ts';
+import { freePort, GATEWAY_ENTRY, startTsProcess, type StartedProcess } from './processes.ts';
 
 export interface GatewayProcess {
   readonly url: string;
@@ -10,7 +10,7 @@ export interface GatewayProcess {
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
   const port = await freePort();
   const started = await startTsProcess(
-    'gateway/app/main.ts',
+    GATEWAY_ENTRY,
     [],
     {
       NODE_ENV: 'test',
