@@ -84,7 +84,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
             batchSize: config.usage.batchSize,
             flushIntervalMs: config.usage.flushIntervalMs,
             maxBuffered: config.usage.maxBuffered,
-            onFlushError: (error, records) => logger.warn({ err: error, records }, 'usage records could not be written and were dropped'),
+            onFlushError: (error, records) => logger.warn({ err: error, records }, 'usage records could not be written; they stay buffered and are retried'),
           })
         : disabledUsageRecorder();
     // Closed after the HTTP server (closers run in reverse), so the last requests' records are written.
