@@ -16,6 +16,9 @@ import { maskError, type MaskOptions } from '../../subgraphs/shared/mask-error.t
 import type { OperationLimits, SubgraphLocation } from '../config.ts';
 import { aliasLimitRule, depthLimitRule } from './operation-limits.ts';
 import { subscriptionsOverWebSocketRule } from './subscriptions-over-websocket.ts';
+import { safeStringLiteralsRule } from './string-literal-rule.ts';
+import { asksForLegacyJsonOnly } from '../http/graphql-media-type.ts';
+import { retryAfterSecondsOf } from '../../subgraphs/shared/failure-class.ts';
 import type { Logger } from '../logger.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
@@ -56,15 +59,17 @@ export interface SupergraphServerOptions {
 const statusFromErrors: ApolloServerPlugin<EdgeContext> = {
   async requestDidStart() {
     return {
-      async willSendResponse({ response }) {
+      async willSendResponse({ response, request }) {
         if (response.body.kind !== 'single') return;
         const { data, errors } = response.body.singleResult;
         const first = errors?.[0];
         if (!first || (data !== null && data !== undefined)) return;
         const code = contractCodeOf(first);
-        if (code) response.http.status = httpStatusOf(code);
-        const retryAfter = first.extensions?.['retryAfterSeconds'];
-        if (typeof retryAfter === 'number') response.http.headers.set('retry-after', String(retryAfter));
+        // GraphQL over HTTP: a client asking for application/json only reads request errors from a 200.
+        const legacyRequestError = code === 'VALIDATION_ERROR' && data === undefined && asksForLegacyJsonOnly(request.http?.headers.get('accept'));
+        if (code) response.http.status = legacyRequestError ? 200 : httpStatusOf(code);
+        const retryAfter = retryAfterSecondsOf(code, first.extensions);
+        if (retryAfter !== undefined) response.http.headers.set('retry-after', String(retryAfter));
       },
     };
   },
@@ -112,7 +117,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     gateway,
     introspection: true,
     parseOptions: { maxTokens: options.operationLimits.maxTokens },
-    validationRules: [depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases), subscriptionsOverWebSocketRule],
+    validationRules: [depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases), subscriptionsOverWebSocketRule, safeStringLiteralsRule],
     includeStacktraceInErrorResponses: options.exposeStackTraces,
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,
