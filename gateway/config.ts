@@ -285,6 +285,8 @@ const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   DATABASE_URL: postgresUrl.optional(),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   REDIS_URL: redisUrl.optional(),
   JWT_ALGORITHM: z.enum(['HS256', 'EdDSA', 'RS256']).default('HS256'),
@@ -423,7 +425,9 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
   const config: AppConfig = {
     env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.BODY_LIMIT_BYTES },
-    database: env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR },
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, timeouts: { statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS, acquireMs: env.DATABASE_ACQUIRE_TIMEOUT_MS } }
+      : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR },
     redis: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
     jwt: { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
     internalToken: {

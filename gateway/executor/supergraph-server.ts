@@ -100,7 +100,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
       if (!location) throw new Error(`The supergraph names a subgraph '${name}' this gateway does not know`);
       const observe = (source: GraphQLDataSource<EdgeContext>) => observedDataSource(name, source, UPSTREAM_SUBGRAPHS.has(name), options.onFetch ?? (() => {}));
       if (location.kind === 'remote') {
-        return observe(new PooledRemoteDataSource({ url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name) }));
+        return observe(new PooledRemoteDataSource({ name, url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name) }));
       }
       const schema = options.localSchemas.get(name as SubgraphName);
       if (!schema) throw new Error(`Subgraph '${name}' should run in process but has no schema`);

@@ -3,6 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { Tracer } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { contractCodeOf } from '../../schema/errors.ts';
+import { classifyFailure, contractErrorFor } from '../../subgraphs/shared/failure-class.ts';
 import { successEnvelope } from '../../rest-bridge/envelope.ts';
 import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
 import type { Principal } from '../../subgraphs/shared/principal.ts';
@@ -186,10 +187,12 @@ export function edgeHandler(options: EdgeHandlerOptions) {
       }
       await within(() => route(exchange));
     } catch (error) {
-      const code = error instanceof GraphQLError ? contractCodeOf(error) : undefined;
+      const classified = error instanceof GraphQLError && contractCodeOf(error) ? error : (contractErrorFor(classifyFailure(error)) ?? error);
+      const code = classified instanceof GraphQLError ? contractCodeOf(classified) : undefined;
       if (!code || code === 'INTERNAL_ERROR') options.logger.error({ err: error, requestId }, 'request failed');
       if (response.headersSent) return void response.end();
-      sendErrorEnvelope(response, requestId, code ?? 'INTERNAL_ERROR', code && code !== 'INTERNAL_ERROR' ? (error as Error).message : undefined);
+      if (classified instanceof GraphQLError && code) return sendErrorFromGraphQL(response, requestId, classified);
+      sendErrorEnvelope(response, requestId, 'INTERNAL_ERROR');
     }
   };
 }
