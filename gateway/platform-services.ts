@@ -17,6 +17,8 @@ import { resilientStore, type RateLimitOutageStats } from './rate-limit/resilien
 import type { RateLimitStore } from './rate-limit/store.ts';
 import { loginThrottle } from '../subgraphs/auth/login-throttle.ts';
 import { targetGuard } from '../subgraphs/webhooks/delivery/target-guard.ts';
+import { startEventOutboxRelay } from '../subgraphs/shared/event-outbox.ts';
+import { rateLimitedWarning } from './observability/rate-limited-warning.ts';
 
 /** The clients one process owns, opened once at start and closed in reverse order. */
 export interface PlatformServices {
@@ -47,15 +49,17 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       await redis.connect();
     }
     const events = redis ? await redisEventBus({ redis, logger }) : memoryEventBus();
+    const warnStoreDown = rateLimitedWarning({ logger, message: 'rate-limit store unavailable' });
     const resilient = redis
       ? resilientStore(redisRateLimitStore({ redis }), {
           policy: config.rateLimits.outagePolicy,
-          onError: (error, context) => logger.warn({ err: error, policy: context.policy }, 'rate-limit store unavailable'),
+          onError: (error, context) => warnStoreDown({ err: error, policy: context.policy }),
         })
       : null;
     const rateLimitStore: RateLimitStore = resilient ?? memoryRateLimitStore();
     const tokens = await accessTokens(config.jwt);
     const upstreams = moduleUpstreams(config.modules, logger);
+    const relay = redis ? startEventOutboxRelay({ prisma: database.prisma, events, logger }) : null;
     const moduleStatus = moduleStatusBoard({ upstreams, events, logger, intervalMs: config.modules.probeIntervalMs });
     let listeningUrl: string | null = null;
     const publicUrl = (): string => {
@@ -90,6 +94,7 @@ export async function openPlatformServices(config: AppConfig, logger: Logger): P
       },
       async close() {
         moduleStatus.stop();
+        await relay?.stop();
         await upstreams.close();
         await rateLimitStore.close();
         await events.close();
