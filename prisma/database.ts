@@ -6,11 +6,19 @@ import { PrismaClient } from './generated/client.ts';
 import { applyMigrations } from './migrate.ts';
 import { pgliteAdapterFactory } from './pglite-adapter.ts';
 import { lockPgliteFolder } from './pglite-lock.ts';
-import { postgresAdapterFactory } from './postgres-adapter.ts';
+import { postgresAdapterFactory, type PostgresAdapterOptions } from './postgres-adapter.ts';
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string } // dataDir 'memory://' = in memory (tests)
-  | { kind: 'postgres'; url: string };
+  | { kind: 'postgres'; url: string; timeouts?: DatabaseTimeouts };
+
+/** Deadlines on every call to a Postgres server (see postgres-adapter.ts). */
+export interface DatabaseTimeouts {
+  /** Waiting for a connection from the pool or a new one. @default 3000 */
+  readonly acquireMs?: number;
+  /** One statement; 0 = none. @default 5000 */
+  readonly statementMs?: number;
+}
 
 export interface Database {
   readonly prisma: PrismaClient;
@@ -38,12 +46,19 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     case 'pglite':
       return openPglite(config.dataDir, options);
     case 'postgres':
-      return openWith('postgres', postgresAdapterFactory(config.url), options, async () => {});
+      return openWith('postgres', postgresAdapterFactory(config.url, postgresOptions(config.timeouts)), options, async () => {}, postgresAdapterFactory(config.url, { ...postgresOptions(config.timeouts), statementTimeoutMillis: 0 }));
     default: {
       const unknownKind: never = config;
       throw new Error(`Unknown database kind: ${JSON.stringify(unknownKind)}`);
     }
   }
+}
+
+function postgresOptions(timeouts: DatabaseTimeouts | undefined): PostgresAdapterOptions {
+  return {
+    ...(timeouts?.acquireMs === undefined ? {} : { connectionTimeoutMillis: timeouts.acquireMs }),
+    ...(timeouts?.statementMs === undefined ? {} : { statementTimeoutMillis: timeouts.statementMs }),
+  };
 }
 
 async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promise<Database> {
@@ -73,10 +88,12 @@ async function openWith(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   options: OpenDatabaseOptions,
   releaseStorage: () => Promise<void>,
+  // Migrations may run longer than a request's deadline allows.
+  migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory = adapterFactory,
 ): Promise<Database> {
   let prisma: PrismaClient | undefined;
   try {
-    const { applied } = await applyMigrations({ adapterFactory, ...(options.log ? { log: options.log } : {}) });
+    const { applied } = await applyMigrations({ adapterFactory: migrationAdapterFactory, ...(options.log ? { log: options.log } : {}) });
     if (applied.length === 0) options.log?.('database schema is up to date');
     prisma = new PrismaClient({ adapter: adapterFactory });
     await prisma.$connect();

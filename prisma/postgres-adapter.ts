@@ -14,12 +14,25 @@ import type pg from 'pg';
 
 export interface PostgresAdapterOptions {
   /**
-   * How long to wait for a connection before failing, so a health check on an
-   * unreachable server fails instead of hanging.
-   * @default 5000
+   * How long to wait for a connection, new or from the pool (pg uses it for both),
+   * before failing, so a request on an unreachable or exhausted database fails
+   * instead of hanging. DATABASE_ACQUIRE_TIMEOUT_MS.
+   * @default 3000
    */
   connectionTimeoutMillis?: number;
+  /**
+   * The longest a statement may run: the server cancels it (statement_timeout)
+   * and the client stops waiting a little later (query_timeout), which is what
+   * ends the wait on a server that no longer answers at all (frozen, a network
+   * partition). 0 turns both off, for the migration runner's long statements.
+   * DATABASE_STATEMENT_TIMEOUT_MS.
+   * @default 5000
+   */
+  statementTimeoutMillis?: number;
 }
+
+/** The client's deadline is the server's plus this, so a live server reports its own cancellation first. */
+const CLIENT_DEADLINE_GRACE_MS = 500;
 
 /** Postgres OID of the one-byte catalog type `"char"` (pg_constraint.contype and friends). */
 const CHAR_OID = 18;
@@ -35,9 +48,14 @@ export function postgresAdapterFactory(
   url: string,
   options: PostgresAdapterOptions = {},
 ): SqlMigrationAwareDriverAdapterFactory {
-  const connectionTimeoutMillis = options.connectionTimeoutMillis ?? 5000;
+  const connectionTimeoutMillis = options.connectionTimeoutMillis ?? 3000;
+  const statementTimeoutMillis = options.statementTimeoutMillis ?? 5000;
+  const deadlines =
+    statementTimeoutMillis > 0
+      ? { statement_timeout: statementTimeoutMillis, query_timeout: statementTimeoutMillis + CLIENT_DEADLINE_GRACE_MS }
+      : {};
   const connect = async (connectionString: string): Promise<SqlDriverAdapter> =>
-    patchAdapter(await new PrismaPg({ connectionString, connectionTimeoutMillis }).connect());
+    patchAdapter(await new PrismaPg({ connectionString, connectionTimeoutMillis, ...deadlines }).connect());
 
   return {
     provider: 'postgres',

@@ -1,3 +1,6 @@
+import { validationError } from '../core/errors/errors.ts';
+import { unsafeStringProblem } from '../core/http/unsafe-strings.ts';
+
 /** A route path compiled for matching: `{name}` is one segment, a last `{name...}` the rest (possibly empty). */
 export interface PathPattern {
   readonly names: readonly string[];
@@ -30,12 +33,17 @@ export function compilePath(path: string): PathPattern {
       const found = regex.exec(pathname);
       if (!found) return null;
       const params: Record<string, string> = {};
-      try {
-        names.forEach((name, index) => {
-          params[name] = decodeURIComponent(found[index + 1] ?? '');
-        });
-      } catch {
-        return null; // malformed percent-encoding: no route has such a path
+      for (const [index, name] of names.entries()) {
+        let value: string;
+        try {
+          value = decodeURIComponent(found[index + 1] ?? '');
+        } catch {
+          // The route is this one; the client's percent-encoding is not UTF-8.
+          throw validationError(`Path parameter '${name}' is not valid percent-encoded UTF-8`, name);
+        }
+        const problem = unsafeStringProblem(value);
+        if (problem) throw validationError(`Path parameter '${name}' ${problem}`, name);
+        params[name] = value;
       }
       return params;
     },

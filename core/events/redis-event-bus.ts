@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { AnyPlatformEvent } from '../../schema/events.ts';
 import type { Logger } from '../logger.ts';
 import type { EventBus } from './event-bus.ts';
+import { rateLimitedWarning } from '../rate-limited-warning.ts';
 
 export interface RedisEventBusOptions {
   /** Used for PUBLISH; a duplicate connection is opened for SUBSCRIBE. */
@@ -18,6 +19,9 @@ export interface RedisEventBusOptions {
 export async function redisEventBus(options: RedisEventBusOptions): Promise<EventBus> {
   const channel = options.channel ?? 'platform:events';
   const subscriber = options.redis.duplicate();
+  // Without a listener ioredis reports every failed reconnect as an unhandled 'error' event.
+  const warnSubscriberDown = rateLimitedWarning({ logger: options.logger, message: 'event bus subscriber connection problem' });
+  subscriber.on('error', (error: Error) => warnSubscriberDown({ err: error }));
   const listeners = new Set<(event: AnyPlatformEvent) => void>();
 
   subscriber.on('message', (received: string, message: string) => {

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { contractCodeOf } from '../errors/errors.ts';
+import { classifyFailure, contractErrorFor } from '../errors/failure-class.ts';
 import type { Logger } from '../logger.ts';
 import { countBytesOut } from './byte-counter.ts';
 import type { EdgePlugin } from './edge-plugin.ts';
 import { newExchange, type Exchange, type Route, type RouteMethods, type RouteTable, type Router } from './exchange.ts';
-import { sendErrorEnvelope } from './respond.ts';
+import { sendErrorEnvelope, sendErrorFromGraphQL } from './respond.ts';
 
 export interface EdgePipelineOptions {
   /** In the order their hooks run: request id first, identity before limits. */
@@ -71,10 +72,13 @@ export function edgePipeline(options: EdgePipelineOptions): (request: IncomingMe
       if (!route) return notFound(exchange);
       await run(exchange, route);
     } catch (error) {
-      const code = error instanceof GraphQLError ? contractCodeOf(error) : undefined;
+      // Classified once here: a dependency that is down is a 503 naming it, a client mistake a 400.
+      const classified = error instanceof GraphQLError && contractCodeOf(error) ? error : (contractErrorFor(classifyFailure(error)) ?? error);
+      const code = classified instanceof GraphQLError ? contractCodeOf(classified) : undefined;
       if (!code || code === 'INTERNAL_ERROR') options.logger.error({ err: error, requestId: exchange.requestId }, 'request failed');
       if (response.headersSent) return void response.end();
-      sendErrorEnvelope(response, exchange.requestId, code ?? 'INTERNAL_ERROR', code && code !== 'INTERNAL_ERROR' ? (error as Error).message : undefined);
+      if (classified instanceof GraphQLError && code) return sendErrorFromGraphQL(response, exchange.requestId, classified);
+      sendErrorEnvelope(response, exchange.requestId, 'INTERNAL_ERROR');
     }
   };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { validationError } from '../errors/errors.ts';
+import { assertSafeStrings } from './unsafe-strings.ts';
 
 /** Reads the whole body, refusing (without buffering the rest) once it passes the limit. */
 export async function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
@@ -21,12 +22,15 @@ export async function readBody(request: IncomingMessage, limitBytes: number): Pr
   return Buffer.concat(chunks);
 }
 
-/** Parses a JSON body; malformed JSON is the client's error, named as such. */
+/** Parses a JSON body; malformed JSON, NUL characters and lone surrogates are the client's error, named as such. */
 export function parseJsonBody(raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
+  let parsed: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(raw.toString('utf8'));
   } catch {
     throw validationError('Malformed JSON in request body');
   }
+  assertSafeStrings(parsed);
+  return parsed;
 }

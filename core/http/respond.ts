@@ -3,6 +3,8 @@ import type { GraphQLError } from 'graphql';
 import { httpStatusOf, type ErrorCode } from '../errors/error-codes.ts';
 import { contractCodeOf } from '../errors/errors.ts';
 import { errorEnvelope } from './envelope.ts';
+import { retryAfterSecondsOf } from '../errors/failure-class.ts';
+import { graphqlResponseMediaType } from './graphql-media-type.ts';
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
@@ -24,20 +26,33 @@ export function sendErrorFromGraphQL(
   error: { message: string; extensions?: Record<string, unknown> | undefined },
 ): void {
   const code = contractCodeOf(error) ?? 'INTERNAL_ERROR';
-  setRetryAfter(response, error.extensions);
+  setRetryAfter(response, error.extensions, code);
   sendErrorEnvelope(response, requestId, code, code === 'INTERNAL_ERROR' ? undefined : error.message);
 }
 
-/** An error as a GraphQL response (for /graphql), its status from the same table. */
+/**
+ * An error as a GraphQL response (for /graphql), its status from the same table,
+ * its Content-Type the one the request's Accept prefers (GraphQL over HTTP), so
+ * the edge's own 401 and 429 look like the same codes coming from a subgraph.
+ */
 export function sendGraphQLError(response: ServerResponse, error: GraphQLError): void {
   const code = contractCodeOf(error) ?? 'INTERNAL_ERROR';
   const message = code === 'INTERNAL_ERROR' ? 'Internal server error' : error.message;
-  setRetryAfter(response, error.extensions);
-  sendJson(response, httpStatusOf(code), { errors: [{ message, extensions: { code } }] });
+  setRetryAfter(response, error.extensions, code);
+  const { http: _http, stacktrace: _stacktrace, code: _code, ...details } = code === 'INTERNAL_ERROR' ? {} : (error.extensions ?? {});
+  const payload = JSON.stringify({ errors: [{ message, extensions: { ...details, code } }] });
+  response.statusCode = httpStatusOf(code);
+  response.setHeader('Content-Type', `${graphqlResponseMediaType(response.req?.headers.accept)}; charset=utf-8`);
+  response.setHeader('Content-Length', Buffer.byteLength(payload));
+  response.end(payload);
 }
 
-/** A refusal that says when to come back (rate limits) carries it as Retry-After too. */
-export function setRetryAfter(response: { setHeader(name: string, value: string): unknown }, extensions: Record<string, unknown> | undefined): void {
-  const seconds = extensions?.['retryAfterSeconds'];
-  if (typeof seconds === 'number') response.setHeader('Retry-After', String(seconds));
+/** A refusal that says when to come back (rate limits, a dependency down) carries it as Retry-After too. */
+export function setRetryAfter(
+  response: { setHeader(name: string, value: string): unknown },
+  extensions: Record<string, unknown> | undefined,
+  code?: ErrorCode,
+): void {
+  const seconds = retryAfterSecondsOf(code, extensions);
+  if (seconds !== undefined) response.setHeader('Retry-After', String(seconds));
 }

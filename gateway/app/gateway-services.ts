@@ -48,7 +48,7 @@ function recorderFor(config: AppConfig, storage: Storage, logger: Logger): Usage
     batchSize: config.usage.batchSize,
     flushIntervalMs: config.usage.flushIntervalMs,
     maxBuffered: config.usage.maxBuffered,
-    onFlushError: (error, records) => logger.warn({ err: error, records }, 'usage records could not be written and were dropped'),
+    onFlushError: (error, records) => logger.warn({ err: error, records }, 'usage records could not be written; they stay buffered and are retried'),
   });
 }
 

@@ -5,6 +5,7 @@ import { loginThrottle } from '../../subgraphs/auth/login-throttle.ts';
 import { passwordHasher } from '../../subgraphs/auth/passwords.ts';
 import { moduleUpstreams } from '../../subgraphs/module/module-upstreams.ts';
 import { moduleStatusBoard } from '../../subgraphs/modules/status-board.ts';
+import { startEventOutboxRelay } from '../../subgraphs/shared/event-outbox.ts';
 import type { SubgraphServices } from '../../subgraphs/shared/services.ts';
 import { targetGuard } from '../../subgraphs/webhooks/delivery/target-guard.ts';
 import type { AppConfig } from './config/app-config.ts';
@@ -19,12 +20,15 @@ export interface PlatformServices {
   announceListeningUrl(url: string): void;
   /** Stops the module probes and closes the upstream connection pools. */
   stopUpstreams(): Promise<void>;
+  /** Stops republishing queued bus events (Redis only: in memory, publishing cannot fail). */
+  stopEventRelay(): Promise<void>;
 }
 
 export async function platformServices(config: AppConfig, storage: Storage, logger: Logger): Promise<PlatformServices> {
   const { events, rateLimitStore } = storage.shared;
   const tokens = await accessTokens(config.jwt);
   const upstreams = moduleUpstreams(config.modules, logger);
+  const relay = storage.shared.kind === 'redis' ? startEventOutboxRelay({ prisma: storage.database.prisma, events, logger }) : null;
   const moduleStatus = moduleStatusBoard({ upstreams, events, logger, intervalMs: config.modules.probeIntervalMs });
   let listeningUrl: string | null = null;
   const publicUrl = (): string => {
@@ -55,6 +59,9 @@ export async function platformServices(config: AppConfig, storage: Storage, logg
     async stopUpstreams() {
       moduleStatus.stop();
       await upstreams.close();
+    },
+    async stopEventRelay() {
+      await relay?.stop();
     },
   };
 }

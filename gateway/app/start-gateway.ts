@@ -51,6 +51,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     // Phase 2: build services.
     const platform = await platformServices(config, storage, logger);
     lifecycle.onShutdown('stop workers', 'module upstreams', () => platform.stopUpstreams());
+    lifecycle.onShutdown('stop workers', 'event outbox relay', () => platform.stopEventRelay());
     const services = await buildGatewayServices(config, storage, platform, lifecycle, logger);
     const { execute, metrics } = services;
     const uploads = await uploadStore(config.v1.uploads);

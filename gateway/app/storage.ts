@@ -3,6 +3,7 @@ import type { EventBus } from '../../core/events/event-bus.ts';
 import { memoryEventBus } from '../../core/events/memory-event-bus.ts';
 import { redisEventBus } from '../../core/events/redis-event-bus.ts';
 import type { Logger } from '../../core/logger.ts';
+import { rateLimitedWarning } from '../../core/rate-limited-warning.ts';
 import { memoryRateLimitStore } from '../../core/rate-limit/memory-store.ts';
 import { redisRateLimitStore } from '../../core/rate-limit/redis-store.ts';
 import { resilientStore, type RateLimitOutageStats } from '../../core/rate-limit/resilient-store.ts';
@@ -44,9 +45,11 @@ async function openShared(config: Pick<AppConfig, 'redis' | 'rateLimits'>, logge
   try {
     await redis.connect();
     const events = await redisEventBus({ redis, logger });
+    // One line per window with a count, not one per request, while Redis is away.
+    const warnStoreDown = rateLimitedWarning({ logger, message: 'rate-limit store unavailable' });
     const store = resilientStore(redisRateLimitStore({ redis }), {
       policy: config.rateLimits.outagePolicy,
-      onError: (error, context) => logger.warn({ err: error, policy: context.policy }, 'rate-limit store unavailable'),
+      onError: (error, context) => warnStoreDown({ err: error, policy: context.policy }),
     });
     return { kind: 'redis', redis, rateLimitStore: store, events, latch: redisCrossingLatch(redis), outages: () => store.stats() };
   } catch (error) {

@@ -50,6 +50,7 @@ export async function startSubgraphServer(
     lifecycle.onShutdown('close stores', 'storage', () => storage.close());
     const platform = await platformServices(config, storage, logger);
     lifecycle.onShutdown('stop workers', 'module upstreams', () => platform.stopUpstreams());
+    lifecycle.onShutdown('stop workers', 'event outbox relay', () => platform.stopEventRelay());
     const tokens = internalTokens(config.internalToken);
     const apollo = new ApolloServer<SubgraphContext>({
       schema: buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices),

@@ -6,11 +6,14 @@ import { INTERNAL_TOKEN_HEADER } from '../../core/identity/internal-token.ts';
 import { REQUEST_ID_HEADER } from '../../core/http/request-id.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { InFlightRequests } from './in-flight-requests.ts';
+import { classifyFailure, dependencyUnavailable } from '../../core/errors/failure-class.ts';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
 export interface PooledRemoteDataSourceOptions {
   readonly url: string;
+  /** The subgraph's name, for the error when it cannot be reached. @default its URL's host is never shown; 'subgraph' */
+  readonly name?: string;
   /** Keep-alive connection pool shared by every remote subgraph (undici Agent). */
   readonly dispatcher: Dispatcher;
   /**
@@ -25,6 +28,10 @@ export interface PooledRemoteDataSourceOptions {
 interface RawAnswer {
   readonly status: number;
   readonly text: string;
+}
+
+function isGraphQLResponse(value: unknown): value is GatewayGraphQLResponse {
+  return value !== null && typeof value === 'object' && Array.isArray((value as { errors?: unknown }).errors);
 }
 
 /**
@@ -78,8 +85,20 @@ export class PooledRemoteDataSource implements GraphQLDataSource<EdgeContext> {
     const headers: Record<string, string> = { ...extraHeaders, 'content-type': 'application/json', accept: 'application/json' };
     if (edge.internalToken) headers[INTERNAL_TOKEN_HEADER] = await edge.internalToken();
     if (edge.requestId) headers[REQUEST_ID_HEADER] = edge.requestId;
-    const response = await this.options.dispatcher.request({ origin: this.origin, path: this.path, method: 'POST', headers, body });
-    return { status: response.statusCode, text: await response.body.text() };
+    try {
+      const response = await this.options.dispatcher.request({ origin: this.origin, path: this.path, method: 'POST', headers, body });
+      return { status: response.statusCode, text: await response.body.text() };
+    } catch (error) {
+      // Refused, reset or timed out: the subgraph is down, named but never by its address.
+      const failure = classifyFailure(error);
+      if (failure.kind === 'dependency-unavailable') throw this.unavailable(failure.reason);
+      throw error;
+    }
+  }
+
+  private unavailable(reason: string): GraphQLError {
+    const name = this.options.name ?? 'subgraph';
+    return dependencyUnavailable(name, reason, `Subgraph '${name}'`);
   }
 
   /** As RemoteGraphQLDataSource does: a non-2xx status is an error carrying the answer. */
@@ -90,6 +109,9 @@ export class PooledRemoteDataSource implements GraphQLDataSource<EdgeContext> {
     } catch {
       parsed = undefined;
     }
+    // A subgraph's own GraphQL errors (its database down: 503 SERVICE_UNAVAILABLE) keep their codes.
+    if (status >= 400 && isGraphQLResponse(parsed)) return parsed;
+    if (status === 502 || status === 503 || status === 504) throw this.unavailable('unavailable');
     if (status < 200 || status > 299) {
       throw new GraphQLError(`${status}: ${STATUS_CODES[status] ?? ''}`, {
         extensions: {

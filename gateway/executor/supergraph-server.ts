@@ -18,6 +18,9 @@ import type { SubgraphLocation } from './subgraph-locations.ts';
 import { aliasLimitRule, depthLimitRule } from './operation-limits.ts';
 import { subscriptionsOverWebSocketRule } from './subscriptions-over-websocket.ts';
 import type { Logger } from '../../core/logger.ts';
+import { safeStringLiteralsRule } from './string-literal-rule.ts';
+import { asksForLegacyJsonOnly } from '../../core/http/graphql-media-type.ts';
+import { retryAfterSecondsOf } from '../../core/errors/failure-class.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
 import { perRequestVerifier } from './per-request-verifier.ts';
@@ -57,15 +60,17 @@ export interface SupergraphServerOptions {
 const statusFromErrors: ApolloServerPlugin<EdgeContext> = {
   async requestDidStart() {
     return {
-      async willSendResponse({ response }) {
+      async willSendResponse({ response, request }) {
         if (response.body.kind !== 'single') return;
         const { data, errors } = response.body.singleResult;
         const first = errors?.[0];
         if (!first || (data !== null && data !== undefined)) return;
         const code = contractCodeOf(first);
-        if (code) response.http.status = httpStatusOf(code);
-        const retryAfter = first.extensions?.['retryAfterSeconds'];
-        if (typeof retryAfter === 'number') response.http.headers.set('retry-after', String(retryAfter));
+        // GraphQL over HTTP: a client asking for application/json only reads request errors from a 200.
+        const legacyRequestError = code === 'VALIDATION_ERROR' && data === undefined && asksForLegacyJsonOnly(request.http?.headers.get('accept'));
+        if (code) response.http.status = legacyRequestError ? 200 : httpStatusOf(code);
+        const retryAfter = retryAfterSecondsOf(code, first.extensions);
+        if (retryAfter !== undefined) response.http.headers.set('retry-after', String(retryAfter));
       },
     };
   },
@@ -96,7 +101,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
       if (!location) throw new Error(`The supergraph names a subgraph '${name}' this gateway does not know`);
       const observe = (source: GraphQLDataSource<EdgeContext>) => observedDataSource(name, source, UPSTREAM_SUBGRAPHS.has(name), options.onFetch ?? (() => {}));
       if (location.kind === 'remote') {
-        return observe(new PooledRemoteDataSource({ url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name) }));
+        return observe(new PooledRemoteDataSource({ name, url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name) }));
       }
       const schema = options.localSchemas.get(name as SubgraphName);
       if (!schema) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
@@ -113,7 +118,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     gateway,
     introspection: true,
     parseOptions: { maxTokens: options.operationLimits.maxTokens },
-    validationRules: [depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases), subscriptionsOverWebSocketRule],
+    validationRules: [depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases), subscriptionsOverWebSocketRule, safeStringLiteralsRule],
     includeStacktraceInErrorResponses: options.exposeStackTraces,
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,

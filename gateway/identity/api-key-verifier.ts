@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../prisma/generated/client.ts';
 import { unauthenticated } from '../../core/errors/errors.ts';
+import { classifyFailure, contractErrorFor } from '../../core/errors/failure-class.ts';
 import { tierRank } from '../../schema/tiers.ts';
 import { hashApiKey, looksLikeApiKey } from '../../core/identity/api-key-format.ts';
 import type { Principal } from '../../core/identity/principal.ts';
@@ -61,7 +62,12 @@ export function apiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVerifier {
   };
 
   const load = async (hash: string): Promise<ApiKeyPrincipal> => {
-    const key = await options.prisma.apiKey.findUnique({ where: { hash }, include: { owner: { select: { tier: true, scopes: true } } } });
+    const key = await options.prisma.apiKey
+      .findUnique({ where: { hash }, include: { owner: { select: { tier: true, scopes: true } } } })
+      // A key not yet cached cannot be checked while the database is down: 503, not 500.
+      .catch((error: unknown) => {
+        throw contractErrorFor(classifyFailure(error)) ?? error;
+      });
     if (!key || key.revokedAt) throw unauthenticated('Invalid or revoked API key');
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw unauthenticated('API key has expired');
     // An owner downgraded since the key was made drags the key down with them.

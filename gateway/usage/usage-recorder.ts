@@ -11,9 +11,9 @@ export interface UsageRecorderOptions {
   readonly batchSize?: number;
   /** Waiting records are written at least this often. @default 1000 */
   readonly flushIntervalMs?: number;
-  /** Records held at most; beyond it new ones are dropped and counted. @default 50000 */
+  /** Records held at most, including batches waiting to be retried; beyond it new ones are dropped and counted. @default 50000 */
   readonly maxBuffered?: number;
-  /** Told of a batch that could not be written (its records are dropped and counted). @default no-op */
+  /** Told of a batch that could not be written; it stays buffered and is retried on the next flush. @default no-op */
   readonly onFlushError?: (error: unknown, records: number) => void;
 }
 
@@ -24,7 +24,7 @@ export interface UsageRecorder {
   flush(): Promise<void>;
   /** Records waiting to be written. */
   buffered(): number;
-  /** Records lost since start: buffer full or a failed write. */
+  /** Records lost since start: the buffer was full, or a write still failed at shutdown. */
   dropped(): number;
   /** Stops the timer and writes what is left (shutdown). */
   close(): Promise<void>;
@@ -41,21 +41,30 @@ export function usageRecorder(options: UsageRecorderOptions): UsageRecorder {
   const onFlushError = options.onFlushError ?? (() => {});
   let buffer: UsageRecord[] = [];
   let dropped = 0;
-  let writing: Promise<void> | null = null;
+  let writing: Promise<boolean> | null = null;
 
-  const writeOnce = async (): Promise<void> => {
+  /** Resolves false when a write failed; the batch is back at the head of the buffer for the next flush. */
+  const writeOnce = async (): Promise<boolean> => {
     while (buffer.length > 0) {
       const batch = buffer.slice(0, batchSize);
       buffer = buffer.slice(batch.length);
       try {
         await options.sink(batch);
       } catch (error) {
-        dropped += batch.length;
+        // A database outage must not cost the records of requests already answered:
+        // only the bound decides what is lost, and the newest go first.
+        buffer = [...batch, ...buffer];
+        if (buffer.length > maxBuffered) {
+          dropped += buffer.length - maxBuffered;
+          buffer.length = maxBuffered;
+        }
         onFlushError(error, batch.length);
+        return false;
       }
     }
+    return true;
   };
-  const flush = (): Promise<void> => {
+  const flush = (): Promise<boolean> => {
     writing ??= writeOnce().finally(() => {
       writing = null;
     });
@@ -76,14 +85,17 @@ export function usageRecorder(options: UsageRecorderOptions): UsageRecorder {
     },
     async flush() {
       // A write in progress may have left records behind it; one more pass takes them.
-      await flush();
-      if (buffer.length > 0) await flush();
+      // After a failure the next attempt waits for the timer (or the next flush call).
+      if ((await flush()) && buffer.length > 0) await flush();
     },
     buffered: () => buffer.length,
     dropped: () => dropped,
     async close() {
       clearInterval(timer);
       await this.flush();
+      // The process is going away: what still could not be written is lost, and counted.
+      dropped += buffer.length;
+      buffer = [];
     },
   };
 }

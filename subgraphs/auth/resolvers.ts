@@ -10,6 +10,7 @@ import { validInput } from '../../core/errors/validate-input.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import { asScopes } from '../../core/identity/scopes.ts';
 import { recordWebhookEvent } from '../webhooks/outbox.ts';
+import { committedEventPublisher, recordEventForReplicas } from '../shared/event-outbox.ts';
 import { isUuid } from '../shared/ids.ts';
 
 const email = z.string().trim().toLowerCase().email('must be a valid email address').max(254);
@@ -21,6 +22,8 @@ const newAccount = z.object({
 
 export function authResolvers(services: SubgraphServices): GraphQLResolverMap<SubgraphContext> {
   const { prisma, passwords, accessTokens, events } = services;
+  // Replicas hold revocations and tiers in memory: what they must hear is queued with the change.
+  const publishCommitted = committedEventPublisher({ prisma, events, logger: services.logger });
 
   const findUser = async (id: string) => {
     // Ids are UUIDs; anything else cannot exist, and Postgres would reject the cast.
@@ -85,14 +88,16 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         const principal = requirePrincipal(context);
         if (principal.kind !== 'user') return false;
         const expiresAt = new Date(principal.expiresAt * 1000);
-        await prisma.revokedToken.upsert({
-          where: { jti: principal.tokenId },
-          create: { jti: principal.tokenId, expiresAt },
-          update: {},
+        const event = platformEvent('token.revoked', principal.userId, { tokenId: principal.tokenId, expiresAt: principal.expiresAt });
+        await prisma.$transaction(async (tx) => {
+          await tx.revokedToken.upsert({
+            where: { jti: principal.tokenId },
+            create: { jti: principal.tokenId, expiresAt },
+            update: {},
+          });
+          await recordEventForReplicas(tx, event);
         });
-        await events.publish(
-          platformEvent('token.revoked', principal.userId, { tokenId: principal.tokenId, expiresAt: principal.expiresAt }),
-        );
+        await publishCommitted(event);
         return true;
       },
 
@@ -105,9 +110,10 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         const user = await prisma.$transaction(async (tx) => {
           const updated = await tx.user.update({ where: { id: input.userId }, data: { tier: input.tier } });
           await recordWebhookEvent(tx, event);
+          await recordEventForReplicas(tx, event);
           return updated;
         });
-        await events.publish(event);
+        await publishCommitted(event);
         return user;
       },
     },

@@ -11,6 +11,7 @@ import { requirePrincipal } from '../shared/require-principal.ts';
 import { validInput } from '../../core/errors/validate-input.ts';
 import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import { displayPrefix, generateApiKey, hashApiKey, looksLikeApiKey } from '../../core/identity/api-key-format.ts';
+import { committedEventPublisher, recordEventForReplicas } from '../shared/event-outbox.ts';
 import { checkKeyLimits, grantFor, keyStatus } from './key-policy.ts';
 import type { Tier } from '../../schema/tiers.ts';
 import { isUuid } from '../shared/ids.ts';
@@ -36,6 +37,8 @@ const limitsInput = keyId.extend({
 
 export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<SubgraphContext> {
   const { prisma, events } = services;
+  // Edge replicas cache keys: what they must hear is queued with the change and survives a bus outage.
+  const publishCommitted = committedEventPublisher({ prisma, events, logger: services.logger });
 
   const tierLimits = (tier: Tier) => {
     const [minute, hour] = services.rateLimits.windowsFor(tier);
@@ -73,9 +76,10 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
       });
       const createdEvent = platformEvent('api_key.created', owner.id, { keyId: created.id, name: created.name, tier: created.tier });
       await recordWebhookEvent(tx, createdEvent);
+      await recordEventForReplicas(tx, createdEvent);
       return { key: created, event: createdEvent };
     });
-    await events.publish(event);
+    await publishCommitted(event);
     return { apiKey, key };
   };
 
@@ -85,10 +89,11 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
     const revoked = await prisma.$transaction(async (tx) => {
       const updated = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
       await recordWebhookEvent(tx, event);
+      await recordEventForReplicas(tx, event);
       return updated;
     });
     // Edge caches drop the key on this event, on every replica.
-    await events.publish(event);
+    await publishCommitted(event);
     return revoked;
   };
 
@@ -150,9 +155,10 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
             data: { limitPerMinute: limits.perMinute, limitPerHour: limits.perHour },
           });
           await recordWebhookEvent(tx, event);
+          await recordEventForReplicas(tx, event);
           return changed;
         });
-        await events.publish(event);
+        await publishCommitted(event);
         return updated;
       },
     },

@@ -26,7 +26,7 @@ describe('configuration', () => {
 
   it('switches to Postgres and Redis by URL', () => {
     const config = loadConfig({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test', REDIS_URL: 'redis://127.0.0.1:6379' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://postgres@127.0.0.1:5432/test' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://postgres@127.0.0.1:5432/test', timeouts: { statementMs: 5000, acquireMs: 3000 } });
     expect(config.redis).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379' });
   });
 

@@ -53,22 +53,51 @@ describe('the usage recorder', () => {
     expect(recorder.buffered()).toBe(0);
   });
 
-  it('counts the records of a failed write as dropped and keeps going', async () => {
+  it('puts a failed batch back and writes it on the next flush: a transient database failure loses nothing', async () => {
+    const written: string[] = [];
     const failures: number[] = [];
-    let calls = 0;
+    let failing = true;
     const recorder = usageRecorder({
-      sink: async () => {
-        calls += 1;
-        if (calls === 1) throw new Error('database down');
+      sink: async (records) => {
+        if (failing) throw new Error('database down');
+        written.push(...records.map((r) => r.requestId));
       },
       batchSize: 2,
       flushIntervalMs: 60_000,
       onFlushError: (_error, records) => failures.push(records),
     });
-    for (let n = 0; n < 4; n += 1) recorder.record(record(n));
-    await recorder.close();
+    for (let n = 0; n < 5; n += 1) recorder.record(record(n));
+    await recorder.flush();
+    // The write stopped at the first failure; everything is still held.
     expect(failures).toEqual([2]);
-    expect(recorder.dropped()).toBe(2);
+    expect(recorder.buffered()).toBe(5);
+    expect(recorder.dropped()).toBe(0);
+    failing = false;
+    await recorder.close();
+    expect(written).toEqual(['req_0', 'req_1', 'req_2', 'req_3', 'req_4']);
+    expect(recorder.dropped()).toBe(0);
+  });
+
+  it('while writes fail, drops only what arrives beyond the bound, and counts it', async () => {
+    let failing = true;
+    const written: string[] = [];
+    const recorder = usageRecorder({
+      sink: async (records) => {
+        if (failing) throw new Error('database down');
+        written.push(...records.map((r) => r.requestId));
+      },
+      batchSize: 2,
+      maxBuffered: 4,
+      flushIntervalMs: 60_000,
+    });
+    for (let n = 0; n < 4; n += 1) recorder.record(record(n));
+    await recorder.flush();
+    for (let n = 4; n < 7; n += 1) recorder.record(record(n));
+    expect(recorder.buffered()).toBe(4);
+    expect(recorder.dropped()).toBe(3);
+    failing = false;
+    await recorder.close();
+    expect(written).toEqual(['req_0', 'req_1', 'req_2', 'req_3']);
   });
 });
 

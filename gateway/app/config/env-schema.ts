@@ -9,6 +9,8 @@ export const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   DATABASE_URL: postgresUrl.optional(),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   REDIS_URL: redisUrl.optional(),
   JWT_ALGORITHM: z.enum(['HS256', 'EdDSA', 'RS256']).default('HS256'),

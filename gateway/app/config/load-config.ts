@@ -80,7 +80,9 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
   const config: AppConfig = {
     env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.BODY_LIMIT_BYTES },
-    database: env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR },
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, timeouts: { statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS, acquireMs: env.DATABASE_ACQUIRE_TIMEOUT_MS } }
+      : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR },
     redis: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
     jwt: { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
     internalToken: {

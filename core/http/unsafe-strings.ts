@@ -1,0 +1,39 @@
+import { validationError } from '../errors/errors.ts';
+import type { GraphQLError } from 'graphql';
+
+// Postgres refuses NUL in text (22021) and a lone UTF-16 surrogate cannot be
+// encoded as UTF-8, so either would fail deep inside a write. They are refused
+// where input enters, with the field named.
+const NUL = '\u0000';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What is wrong with a string, or null when it is safe to store. */
+export function unsafeStringProblem(value: string): string | null {
+  if (value.includes(NUL)) return 'contains a NUL character';
+  if (LONE_SURROGATE.test(value)) return 'contains an unpaired UTF-16 surrogate (not valid Unicode)';
+  return null;
+}
+
+/** The first unsafe string in a parsed JSON value, as a refusal naming its path (`input.name`, `items.2`). */
+export function findUnsafeString(value: unknown, path: readonly string[] = []): GraphQLError | null {
+  if (typeof value === 'string') {
+    const problem = unsafeStringProblem(value);
+    if (!problem) return null;
+    const field = path.join('.');
+    return validationError(field ? `Field '${field}' ${problem}` : `A value ${problem}`, field || undefined);
+  }
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, child] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const keyProblem = unsafeStringProblem(String(key));
+    if (keyProblem) return validationError(`A field name ${keyProblem}`, [...path, '?'].join('.'));
+    const found = findUnsafeString(child, [...path, String(key)]);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Throws the refusal for the first unsafe string in a value. */
+export function assertSafeStrings(value: unknown, path: readonly string[] = []): void {
+  const refusal = findUnsafeString(value, path);
+  if (refusal) throw refusal;
+}
