@@ -2,7 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { z } from 'zod';
 import { contractError, notFound, unauthenticated, validationError } from '../../schema/errors.ts';
 import { DEFAULT_USER_SCOPES } from '../../schema/scopes.ts';
-import { TIER_NAMES } from '../../schema/tiers.ts';
+import { tierInput } from '../../schema/tier-input.ts';
 import { platformEvent } from '../../gateway/event-bus/event-bus.ts';
 import type { SubgraphContext } from '../shared/context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
@@ -97,7 +97,7 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
       },
 
       setUserTier: async (_root, args: unknown) => {
-        const input = validInput(z.object({ userId: z.string().uuid('must be a user id'), tier: z.enum(TIER_NAMES) }), args);
+        const input = validInput(z.object({ userId: z.string().uuid('must be a user id'), tier: tierInput }), args);
         const existing = await findUser(input.userId);
         if (!existing) throw notFound(`User '${input.userId}' not found`);
         const event = platformEvent('user.tier_changed', existing.id, { userId: existing.id, tier: input.tier });
