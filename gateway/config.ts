@@ -97,6 +97,8 @@ export interface OperationLimits {
   readonly maxDepth: number;
   readonly maxAliases: number;
   readonly maxTokens: number;
+  /** Fields selected with fragment spreads expanded (GRAPHQL_MAX_FIELDS). */
+  readonly maxFields: number;
 }
 
 /** Where one module's upstream lives and how patiently to call it. */
@@ -325,6 +327,7 @@ const environmentSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(15),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
+  GRAPHQL_MAX_FIELDS: z.coerce.number().int().min(10).default(2000),
   TRUST_PROXY: boolean.default(false),
   WEBHOOK_WORKER_ENABLED: boolean.default(true),
   WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
@@ -458,7 +461,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       callbackSecretGenerated: env.TRAINING_CALLBACK_SECRET === undefined,
       uploads: { dir: env.UPLOAD_DIR, maxBytes: env.UPLOAD_MAX_BYTES, linkTtlSeconds: env.UPLOAD_LINK_TTL_SECONDS },
     },
-    operationLimits: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES, maxTokens: env.GRAPHQL_MAX_TOKENS },
+    operationLimits: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES, maxTokens: env.GRAPHQL_MAX_TOKENS, maxFields: env.GRAPHQL_MAX_FIELDS },
     webhooks: {
       workerEnabled: env.WEBHOOK_WORKER_ENABLED,
       pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,

@@ -14,7 +14,7 @@ import type { SubgraphName } from '../../subgraphs/names.ts';
 import type { InternalTokens } from '../../subgraphs/shared/internal-token.ts';
 import { maskError, type MaskOptions } from '../../subgraphs/shared/mask-error.ts';
 import type { OperationLimits, SubgraphLocation } from '../config.ts';
-import { aliasLimitRule, depthLimitRule } from './operation-limits.ts';
+import { operationLimitRules } from './operation-limits.ts';
 import { subscriptionsOverWebSocketRule } from './subscriptions-over-websocket.ts';
 import type { Logger } from '../logger.ts';
 import type { EdgeContext } from './edge-context.ts';
@@ -112,7 +112,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     gateway,
     introspection: true,
     parseOptions: { maxTokens: options.operationLimits.maxTokens },
-    validationRules: [depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases), subscriptionsOverWebSocketRule],
+    validationRules: [...operationLimitRules(options.operationLimits), subscriptionsOverWebSocketRule],
     includeStacktraceInErrorResponses: options.exposeStackTraces,
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,

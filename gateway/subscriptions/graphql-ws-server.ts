@@ -19,7 +19,7 @@ import type { OperationLimits } from '../config.ts';
 import { edgeContext } from '../executor/edge-context.ts';
 import type { WebSocketUsage } from '../usage/websocket-usage.ts';
 import type { ExecuteOperation } from '../executor/execute-operation.ts';
-import { aliasLimitRule, depthLimitRule } from '../executor/operation-limits.ts';
+import { operationLimitRules } from '../executor/operation-limits.ts';
 import { clientAddress } from '../http/client-address.ts';
 import type { Logger } from '../logger.ts';
 import type { InternalCall } from '../../subgraphs/shared/internal-token.ts';
@@ -68,7 +68,7 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
     onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error in a subscription'),
   };
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => maskError(error.toJSON(), error, mask));
-  const rules = [...specifiedRules, depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases)];
+  const rules = [...specifiedRules, ...operationLimitRules(options.operationLimits)];
 
   const runOverApollo = async (args: ExecutionArgs): Promise<ExecutionResult> => {
     const context = args.contextValue as SubscriptionContext;
