@@ -11,6 +11,7 @@ import type { OutagePolicy } from './rate-limit/outage-policy.ts';
 import { parseDuration } from '../subgraphs/webhooks/delivery/durations.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../subgraphs/webhooks/delivery/retry-schedule.ts';
 import { TARGET_CATEGORY_NAMES, type TargetCategory } from '../subgraphs/webhooks/delivery/target-guard.ts';
+import { parseTrustProxy, type TrustProxy } from './http/trusted-proxies.ts';
 
 /**
  * The one configuration root. Read from the environment once, validated, frozen;
@@ -71,8 +72,8 @@ export interface AppConfig {
   readonly metrics: MetricsAccess;
   readonly tracing: TracingConfig;
   readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean };
-  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  readonly trustProxy: boolean;
+  /** Which X-Forwarded-For hops are our proxies; the client is the first other one from the right. */
+  readonly trustProxy: TrustProxy;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Stack traces in GraphQL error responses: off unless asked for, in every environment (logs keep them). */
   readonly exposeStackTraces: boolean;
@@ -172,6 +173,15 @@ export class ConfigError extends Error {
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const trustProxySetting = z.string().transform((value, ctx) => {
+  try {
+    return parseTrustProxy(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 const postgresUrl = z
   .string()
@@ -328,7 +338,7 @@ const environmentSchema = z.object({
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
   GRAPHQL_MAX_FIELDS: z.coerce.number().int().min(10).default(2000),
-  TRUST_PROXY: boolean.default(false),
+  TRUST_PROXY: trustProxySetting.default({ kind: 'none' }),
   WEBHOOK_WORKER_ENABLED: boolean.default(true),
   WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(50),

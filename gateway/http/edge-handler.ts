@@ -21,13 +21,14 @@ import { requestIdFor } from './request-id.ts';
 import { requestObserver } from './request-observer.ts';
 import { sendErrorEnvelope, sendErrorFromGraphQL, sendGraphQLError, sendJson } from './respond.ts';
 import { applySecurityHeaders } from './security-headers.ts';
+import type { TrustProxy } from './trusted-proxies.ts';
 
 export interface EdgeHandlerOptions {
   readonly server: ApolloServer<EdgeContext>;
   readonly authenticate: Authenticator;
   /** Counts the request once for its principal; see rate-limit-step.ts. */
   readonly rateLimit: (principal: Principal | null, address: string) => Promise<RateLimitVerdict>;
-  readonly trustProxy: boolean;
+  readonly trustProxy: TrustProxy;
   readonly cors: CorsOptions;
   readonly tokens: InternalTokens;
   readonly accessTokens: AccessTokens;

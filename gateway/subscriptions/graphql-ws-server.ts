@@ -19,6 +19,7 @@ import type { OperationLimits } from '../config.ts';
 import { edgeContext } from '../executor/edge-context.ts';
 import type { WebSocketUsage } from '../usage/websocket-usage.ts';
 import type { ExecuteOperation } from '../executor/execute-operation.ts';
+import type { TrustProxy } from '../http/trusted-proxies.ts';
 import { operationLimitRules } from '../executor/operation-limits.ts';
 import { clientAddress } from '../http/client-address.ts';
 import type { Logger } from '../logger.ts';
@@ -36,7 +37,7 @@ export interface GraphqlWsServerOptions extends ConnectionAdmissionOptions {
   readonly execute: ExecuteOperation;
   readonly signInternalToken: (call: InternalCall) => Promise<string>;
   readonly operationLimits: OperationLimits;
-  readonly trustProxy: boolean;
+  readonly trustProxy: TrustProxy;
   readonly logger: Logger;
   readonly production: boolean;
   /** EXPOSE_STACK_TRACES: never in production. */
