@@ -25,6 +25,7 @@ import { GATEWAY_VERSION } from './version.ts';
 import { apiKeyVerifier } from './identity/api-key-verifier.ts';
 import { authenticator } from './identity/authenticate.ts';
 import { tokenRevocations } from './identity/token-revocations.ts';
+import { accountStanding } from './identity/account-standing.ts';
 import type { Logger } from './logger.ts';
 import { openPlatformServices } from './platform-services.ts';
 import { metricsRoute } from './http/metrics-route.ts';
@@ -106,6 +107,8 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     closers.push(['api key verifier', () => apiKeys.close()]);
     const revocations = await tokenRevocations({ prisma, events: platform.events });
     closers.push(['token revocations', () => revocations.close()]);
+    const standing = accountStanding({ prisma, events: platform.events, cacheTtlMs: config.apiKeyCacheTtlMs });
+    closers.push(['account standing', () => standing.close()]);
 
     // Remote subgraph fetches reuse connections: one pool per subgraph origin.
     const subgraphPool = new Agent({ keepAliveTimeout: 30_000, connections: config.subgraphFetch.connectionsPerSubgraph });
@@ -129,7 +132,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     await apollo.start();
     closers.push(['apollo server', () => apollo.stop()]);
 
-    const authenticate = authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations });
+    const authenticate = authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations, standing });
     const rateLimit = rateLimitStep({
       store: platform.rateLimitStore,
       resolver: platform.subgraphServices.rateLimits,
