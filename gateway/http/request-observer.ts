@@ -4,6 +4,7 @@ import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import { principalId } from '../../subgraphs/shared/principal.ts';
 import { countBytesOut } from './byte-counter.ts';
+import { loggablePath } from './loggable-path.ts';
 import type { Exchange } from './edge-handler.ts';
 
 export interface RequestObserverOptions {
@@ -30,7 +31,7 @@ export function requestObserver(options: RequestObserverOptions) {
     const started = performance.now();
     const span = options.tracer?.startSpan(`${exchange.request.method} edge`, {
       kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': exchange.request.method ?? 'GET', 'url.path': exchange.url.pathname, 'gateway.request_id': exchange.requestId },
+      attributes: { 'http.request.method': exchange.request.method ?? 'GET', 'url.path': loggablePath(exchange.url.pathname), 'gateway.request_id': exchange.requestId },
     });
     const bytesOut = countBytesOut(exchange.response);
     const { request, response } = exchange;
@@ -44,7 +45,7 @@ export function requestObserver(options: RequestObserverOptions) {
         {
           requestId: exchange.requestId,
           method: request.method,
-          path: exchange.url.pathname,
+          path: loggablePath(exchange.url.pathname),
           status: response.statusCode,
           durationMs: latencyMs,
           principal: principal ? principalId(principal) : null,
