@@ -100,6 +100,10 @@ export interface OperationLimits {
   readonly maxTokens: number;
   /** Fields selected with fragment spreads expanded (GRAPHQL_MAX_FIELDS). */
   readonly maxFields: number;
+  /** Schema introspection allowed (GRAPHQL_INTROSPECTION; off in production by default). */
+  readonly introspection: boolean;
+  /** "Did you mean …" in validation errors (GRAPHQL_SUGGESTIONS; off in production by default). */
+  readonly suggestions: boolean;
 }
 
 /** Where one module's upstream lives and how patiently to call it. */
@@ -338,6 +342,8 @@ const environmentSchema = z.object({
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
   GRAPHQL_MAX_FIELDS: z.coerce.number().int().min(10).default(2000),
+  GRAPHQL_INTROSPECTION: boolean.optional(),
+  GRAPHQL_SUGGESTIONS: boolean.optional(),
   TRUST_PROXY: trustProxySetting.default({ kind: 'none' }),
   WEBHOOK_WORKER_ENABLED: boolean.default(true),
   WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
@@ -471,7 +477,8 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       callbackSecretGenerated: env.TRAINING_CALLBACK_SECRET === undefined,
       uploads: { dir: env.UPLOAD_DIR, maxBytes: env.UPLOAD_MAX_BYTES, linkTtlSeconds: env.UPLOAD_LINK_TTL_SECONDS },
     },
-    operationLimits: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES, maxTokens: env.GRAPHQL_MAX_TOKENS, maxFields: env.GRAPHQL_MAX_FIELDS },
+    operationLimits: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES, maxTokens: env.GRAPHQL_MAX_TOKENS, maxFields: env.GRAPHQL_MAX_FIELDS,
+      introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production', suggestions: env.GRAPHQL_SUGGESTIONS ?? env.NODE_ENV !== 'production' },
     webhooks: {
       workerEnabled: env.WEBHOOK_WORKER_ENABLED,
       pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,

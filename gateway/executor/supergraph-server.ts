@@ -110,7 +110,8 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
 
   return new ApolloServer<EdgeContext>({
     gateway,
-    introspection: true,
+    introspection: options.operationLimits.introspection,
+    hideSchemaDetailsFromClientErrors: !options.operationLimits.suggestions,
     parseOptions: { maxTokens: options.operationLimits.maxTokens },
     validationRules: [...operationLimitRules(options.operationLimits), subscriptionsOverWebSocketRule],
     includeStacktraceInErrorResponses: options.exposeStackTraces,

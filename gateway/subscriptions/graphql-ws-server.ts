@@ -3,6 +3,7 @@ import {
   GraphQLError,
   parse,
   print,
+  NoSchemaIntrospectionCustomRule,
   specifiedRules,
   subscribe,
   validate,
@@ -20,6 +21,7 @@ import { edgeContext } from '../executor/edge-context.ts';
 import type { WebSocketUsage } from '../usage/websocket-usage.ts';
 import type { ExecuteOperation } from '../executor/execute-operation.ts';
 import type { TrustProxy } from '../http/trusted-proxies.ts';
+import { withoutSuggestions } from '../executor/schema-exposure.ts';
 import { operationLimitRules } from '../executor/operation-limits.ts';
 import { clientAddress } from '../http/client-address.ts';
 import type { Logger } from '../logger.ts';
@@ -69,7 +71,8 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
     onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error in a subscription'),
   };
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => maskError(error.toJSON(), error, mask));
-  const rules = [...specifiedRules, ...operationLimitRules(options.operationLimits)];
+  const rules = [...specifiedRules, ...operationLimitRules(options.operationLimits), ...(options.operationLimits.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const shown = (message: string) => (options.operationLimits.suggestions ? message : withoutSuggestions(message));
 
   const runOverApollo = async (args: ExecutionArgs): Promise<ExecutionResult> => {
     const context = args.contextValue as SubscriptionContext;
@@ -133,7 +136,7 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
         }
         const schema = options.schema();
         const errors = validate(schema, document, rules);
-        if (errors.length > 0) return recorded(400, errors.map((error) => validationError(error.message)));
+        if (errors.length > 0) return recorded(400, errors.map((error) => validationError(shown(error.message))));
         return recorded(200, {
           schema,
           document,
