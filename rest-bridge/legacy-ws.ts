@@ -9,10 +9,11 @@ import { entitledTo } from '../gateway/subscriptions/event-entitlement.ts';
 import type { EventHub } from '../gateway/subscriptions/event-hub.ts';
 import type { WebSocketUsage } from '../gateway/usage/websocket-usage.ts';
 import type { Principal } from '../core/identity/principal.ts';
+import type { TrustProxy } from '../core/http/trusted-proxies.ts';
 
 export interface LegacyWsOptions extends ConnectionAdmissionOptions {
   readonly hub: EventHub;
-  readonly trustProxy: boolean;
+  readonly trustProxy: TrustProxy;
   readonly logger: Logger;
   /** Connection counts and one usage record per message, like HTTP requests. */
   readonly usage: WebSocketUsage;

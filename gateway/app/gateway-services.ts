@@ -10,6 +10,7 @@ import type { EdgeContext } from '../executor/edge-context.ts';
 import { operationExecutor, type ExecuteOperation } from '../executor/execute-operation.ts';
 import { createSupergraphServer } from '../executor/supergraph-server.ts';
 import { rateLimitStep, type RateLimitStep } from '../http/rate-limit-step.ts';
+import { accountStanding } from '../identity/account-standing.ts';
 import { apiKeyVerifier } from '../identity/api-key-verifier.ts';
 import { authenticator, type Authenticator } from '../identity/authenticate.ts';
 import { tokenRevocations } from '../identity/token-revocations.ts';
@@ -83,6 +84,9 @@ export async function buildGatewayServices(
   lifecycle.onShutdown('stop services', 'api key verifier', () => apiKeys.close());
   const revocations = await tokenRevocations({ prisma, events });
   lifecycle.onShutdown('stop services', 'token revocations', () => revocations.close());
+  // Tokens are held to their account's current tier and scopes, on every replica.
+  const standing = accountStanding({ prisma, events, cacheTtlMs: config.apiKeyCacheTtlMs });
+  lifecycle.onShutdown('stop services', 'account standing', () => standing.close());
 
   // Remote subgraph fetches reuse connections: one pool per subgraph origin.
   const subgraphPool = new Agent({ keepAliveTimeout: 30_000, connections: config.subgraphFetch.connectionsPerSubgraph });
@@ -121,7 +125,7 @@ export async function buildGatewayServices(
       if (!apiSchema) throw new Error('The gateway has not loaded its schema');
       return apiSchema;
     },
-    authenticate: authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations }),
+    authenticate: authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations, standing }),
     rateLimit: rateLimitStep({
       store: storage.shared.rateLimitStore,
       resolver: platform.subgraphServices.rateLimits,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { clientAddress } from '../../core/http/client-address.ts';
 import type { EdgePlugin } from '../../core/http/edge-plugin.ts';
+import type { TrustProxy } from '../../core/http/trusted-proxies.ts';
 import { admission, edgePipeline } from '../../core/http/edge-pipeline.ts';
 import type { Exchange, Route, RouteTable, Router } from '../../core/http/exchange.ts';
 import { graphqlRoute } from '../../core/http/graphql-route.ts';
@@ -17,8 +18,8 @@ export interface EdgeHandlerOptions {
   readonly plugins: readonly EdgePlugin[];
   /** Signs the internal token each subgraph fetch carries. */
   readonly signInternalToken: (call: InternalCall) => Promise<string>;
-  /** Take the client address from X-Forwarded-For. */
-  readonly trustProxy: boolean;
+  /** Which X-Forwarded-For hops are our proxies. */
+  readonly trustProxy: TrustProxy;
   readonly logger: Logger;
   /** Exact routes beyond /graphql (health, /v1 hand-offs, metrics, docs), given the edge's steps. */
   readonly routes?: (steps: EdgeSteps) => RouteTable;

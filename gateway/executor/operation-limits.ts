@@ -1,68 +1,50 @@
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import { GraphQLError, type ASTVisitor, type ValidationContext, type ValidationRule } from 'graphql';
 import { contractError } from '../../core/errors/errors.ts';
+import { measureDocument, type OperationMeasure } from './operation-measure.ts';
 
 /** Operations larger than these are refused before planning (abuse guards). */
 export interface OperationLimits {
   readonly maxDepth: number;
   readonly maxAliases: number;
   readonly maxTokens: number;
+  /** Fields selected with fragment spreads expanded (GRAPHQL_MAX_FIELDS). */
+  readonly maxFields: number;
+  /** Schema introspection allowed (GRAPHQL_INTROSPECTION; off in production by default). */
+  readonly introspection: boolean;
+  /** "Did you mean …" in validation errors (GRAPHQL_SUGGESTIONS; off in production by default). */
+  readonly suggestions: boolean;
 }
+
+type MeasuredLimit = 'maxDepth' | 'maxAliases' | 'maxFields';
+
+/** Each limit on a measured operation, with the refusal it gives. Token count is capped at parse time. */
+const LIMIT_CHECKS: ReadonlyArray<{ readonly limit: MeasuredLimit; readonly measured: (m: OperationMeasure) => number; readonly refusal: (value: number, max: number) => string }> = [
+  { limit: 'maxDepth', measured: (m) => m.depth, refusal: (value, max) => `Operation depth ${value} exceeds the limit of ${max}` },
+  { limit: 'maxAliases', measured: (m) => m.aliases, refusal: (_value, max) => `Operation uses more than ${max} aliases` },
+  { limit: 'maxFields', measured: (m) => m.fields, refusal: (_value, max) => `Operation selects more than ${max} fields` },
+];
 
 /**
- * Validation rules that refuse operations too deep or with too many aliases
- * before the planner sees them (token count is capped at parse time).
+ * Validation rules that refuse operations too deep, with too many aliases or too
+ * many fields (fragment spreads expanded) before the planner sees them. The
+ * document is measured once, each fragment once (`measureDocument`), so the check
+ * stays linear in the document whatever its fragments multiply to.
  */
-export function depthLimitRule(maxDepth: number) {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
-    const depthOf = (selectionSet: SelectionSetNode, visited: Set<string>): number => {
-      let deepest = 0;
-      for (const selection of selectionSet.selections) {
-        if (selection.kind === Kind.FIELD) {
-          if (selection.name.value.startsWith('__')) continue;
-          deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, visited) : 1);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          deepest = Math.max(deepest, depthOf(selection.selectionSet, visited));
-        } else {
-          const name = selection.name.value;
-          const fragment = fragments.get(name);
-          // A fragment cycle is reported by graphql-js's own rule; do not loop on it.
-          if (!fragment || visited.has(name)) continue;
-          deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...visited, name])));
-        }
-        if (deepest > maxDepth) return deepest;
-      }
-      return deepest;
-    };
+export function operationLimitRules(limits: Pick<OperationLimits, MeasuredLimit>): ValidationRule[] {
+  const rule = (context: ValidationContext): ASTVisitor => {
+    const measures = measureDocument(context.getDocument());
     return {
       OperationDefinition(operation) {
-        const depth = depthOf(operation.selectionSet, new Set());
-        if (depth > maxDepth) {
-          context.reportError(tooLarge(`Operation depth ${depth} exceeds the limit of ${maxDepth}`));
+        const measure = measures.get(operation);
+        if (!measure) return;
+        for (const check of LIMIT_CHECKS) {
+          const value = check.measured(measure);
+          if (value > limits[check.limit]) context.reportError(tooLarge(check.refusal(value, limits[check.limit])));
         }
       },
     };
   };
-}
-
-export function aliasLimitRule(maxAliases: number) {
-  return (context: ValidationContext): ASTVisitor => {
-    let aliases = 0;
-    let reported = false;
-    return {
-      Field(field) {
-        if (!field.alias) return;
-        aliases += 1;
-        if (aliases > maxAliases && !reported) {
-          reported = true;
-          context.reportError(tooLarge(`Operation uses more than ${maxAliases} aliases`));
-        }
-      },
-    };
-  };
+  return [rule];
 }
 
 function tooLarge(message: string): GraphQLError {

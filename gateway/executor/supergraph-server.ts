@@ -13,9 +13,8 @@ import { contractCodeOf } from '../../core/errors/errors.ts';
 import type { SubgraphName } from '../../schema/subgraph-names.ts';
 import type { InternalTokens } from '../../core/identity/internal-token.ts';
 import { maskError, type MaskOptions } from '../../core/errors/mask-error.ts';
-import type { OperationLimits } from './operation-limits.ts';
+import { operationLimitRules, type OperationLimits } from './operation-limits.ts';
 import type { SubgraphLocation } from './subgraph-locations.ts';
-import { aliasLimitRule, depthLimitRule } from './operation-limits.ts';
 import { subscriptionsOverWebSocketRule } from './subscriptions-over-websocket.ts';
 import type { Logger } from '../../core/logger.ts';
 import { safeStringLiteralsRule } from './string-literal-rule.ts';
@@ -116,9 +115,10 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
 
   return new ApolloServer<EdgeContext>({
     gateway,
-    introspection: true,
+    introspection: options.operationLimits.introspection,
+    hideSchemaDetailsFromClientErrors: !options.operationLimits.suggestions,
     parseOptions: { maxTokens: options.operationLimits.maxTokens },
-    validationRules: [depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases), subscriptionsOverWebSocketRule, safeStringLiteralsRule],
+    validationRules: [...operationLimitRules(options.operationLimits), subscriptionsOverWebSocketRule, safeStringLiteralsRule],
     includeStacktraceInErrorResponses: options.exposeStackTraces,
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { unauthenticated } from '../../core/errors/errors.ts';
 import type { Principal } from '../../core/identity/principal.ts';
 import type { AccessTokens } from '../../core/identity/access-tokens.ts';
+import type { AccountStanding } from './account-standing.ts';
 import type { ApiKeyVerifier } from './api-key-verifier.ts';
 import type { TokenRevocations } from './token-revocations.ts';
 
@@ -9,6 +10,7 @@ export interface AuthenticatorOptions {
   readonly accessTokens: AccessTokens;
   readonly apiKeys: ApiKeyVerifier;
   readonly revocations: TokenRevocations;
+  readonly standing: AccountStanding;
 }
 
 export interface Credentials {
@@ -39,6 +41,7 @@ export function authenticator(options: AuthenticatorOptions): Authenticator {
       if (!match?.[1]) throw unauthenticated('Authorization must be "Bearer <token>"');
       const claims = await options.accessTokens.verify(match[1]);
       if (options.revocations.isRevoked(claims.tokenId)) throw unauthenticated('Token has been revoked');
+      await options.standing.check(claims);
       return { kind: 'user', ...claims };
     }
     if (apiKey !== undefined && apiKey !== '') return options.apiKeys.verify(apiKey.trim());

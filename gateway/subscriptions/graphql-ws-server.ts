@@ -3,6 +3,7 @@ import {
   GraphQLError,
   parse,
   print,
+  NoSchemaIntrospectionCustomRule,
   specifiedRules,
   subscribe,
   validate,
@@ -19,11 +20,13 @@ import type { OperationLimits } from '../executor/operation-limits.ts';
 import { edgeContext } from '../executor/edge-context.ts';
 import type { WebSocketUsage } from '../usage/websocket-usage.ts';
 import type { ExecuteOperation } from '../executor/execute-operation.ts';
-import { aliasLimitRule, depthLimitRule } from '../executor/operation-limits.ts';
+import { operationLimitRules } from '../executor/operation-limits.ts';
 import { clientAddress } from '../../core/http/client-address.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { InternalCall } from '../../core/identity/internal-token.ts';
 import { maskError, type MaskOptions } from '../../core/errors/mask-error.ts';
+import type { TrustProxy } from '../../core/http/trusted-proxies.ts';
+import { withoutSuggestions } from '../executor/schema-exposure.ts';
 import { admitConnection, closeFrameOf, connectionCredentials, type ConnectionAdmissionOptions } from './connection-auth.ts';
 import type { EventHub } from './event-hub.ts';
 import { eventResolvers, type SubscriptionAuthorizer } from './event-resolvers.ts';
@@ -37,7 +40,7 @@ export interface GraphqlWsServerOptions extends ConnectionAdmissionOptions {
   readonly signInternalToken: (call: InternalCall) => Promise<string>;
   readonly authorizeSubscription: SubscriptionAuthorizer;
   readonly operationLimits: OperationLimits;
-  readonly trustProxy: boolean;
+  readonly trustProxy: TrustProxy;
   readonly logger: Logger;
   readonly production: boolean;
   /** EXPOSE_STACK_TRACES: never in production. */
@@ -74,7 +77,8 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
     onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error in a subscription'),
   };
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => maskError(error.toJSON(), error, mask));
-  const rules = [...specifiedRules, depthLimitRule(options.operationLimits.maxDepth), aliasLimitRule(options.operationLimits.maxAliases)];
+  const rules = [...specifiedRules, ...operationLimitRules(options.operationLimits), ...(options.operationLimits.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const shown = (message: string) => (options.operationLimits.suggestions ? message : withoutSuggestions(message));
 
   const runOverApollo = async (args: ExecutionArgs): Promise<ExecutionResult> => {
     const context = args.contextValue as SubscriptionContext;
@@ -138,7 +142,7 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
         }
         const schema = options.schema();
         const errors = validate(schema, document, rules);
-        if (errors.length > 0) return recorded(400, errors.map((error) => validationError(error.message)));
+        if (errors.length > 0) return recorded(400, errors.map((error) => validationError(shown(error.message))));
         return recorded(200, {
           schema,
           document,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { tierInput as tier } from '../../schema/tier-input.ts';
 import { listOf, ok, pageOf, route, type BridgeRoute } from '../bridge-route.ts';
 import { API_KEY_FIELDS, apiKeyOf, apiKeySchema, createdKeySchema } from './api-key-shape.ts';
 
-const tier = z.enum(['free', 'pro', 'enterprise', 'admin']);
 const CREATE = `mutation RestCreateApiKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey key { ${API_KEY_FIELDS} } } }`;
 const LIST = `query RestListApiKeys { apiKeys(includeRevoked: true) { ${API_KEY_FIELDS} } }`;
 const REVOKE = `mutation RestRevokeApiKey($id: ID!) { revokeApiKey(id: $id) { ${API_KEY_FIELDS} } }`;

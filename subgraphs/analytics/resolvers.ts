@@ -1,7 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { z } from 'zod';
 import { insufficientPermissions, notFound, validationError } from '../../core/errors/errors.ts';
-import type { Tier } from '../../schema/tiers.ts';
+import type { Tier, TierAlias } from '../../schema/tiers.ts';
+import { tierInput } from '../../schema/tier-input.ts';
 import type { SubgraphContext } from '../shared/context.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import type { SubgraphServices } from '../shared/services.ts';
@@ -14,16 +15,16 @@ interface FilterInput {
   until?: Date | null;
   apiKeyId?: string | null;
   module?: string | null;
-  tier?: Tier | null;
+  tier?: Tier | TierAlias | null;
   userId?: string | null;
 }
 
 const uuid = (what: string) => z.string().uuid(`must be ${what} id`);
-const filterIds = z.object({ apiKeyId: uuid('an API key').nullish(), userId: uuid('a user').nullish() });
+const filterIds = z.object({ apiKeyId: uuid('an API key').nullish(), userId: uuid('a user').nullish(), tier: tierInput.nullish() });
 const groupLimit = z.object({ limit: z.number().int().min(1).max(500) });
 
 function scopeOf(filter: FilterInput | null | undefined): UsageScope {
-  const ids = validInput(filterIds, { apiKeyId: filter?.apiKeyId, userId: filter?.userId });
+  const ids = validInput(filterIds, { apiKeyId: filter?.apiKeyId, userId: filter?.userId, tier: filter?.tier });
   const window = usageWindow(filter?.since, filter?.until);
   if (window.since > window.until) throw validationError("Invalid 'since': must not be after 'until'", 'since');
   return {
@@ -31,7 +32,7 @@ function scopeOf(filter: FilterInput | null | undefined): UsageScope {
     ...(ids.userId ? { userId: ids.userId } : {}),
     ...(ids.apiKeyId ? { apiKeyId: ids.apiKeyId } : {}),
     ...(filter?.module ? { module: filter.module } : {}),
-    ...(filter?.tier ? { tier: filter.tier } : {}),
+    ...(ids.tier ? { tier: ids.tier } : {}),
   };
 }
 

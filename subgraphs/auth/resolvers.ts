@@ -4,6 +4,7 @@ import { contractError, notFound, unauthenticated, validationError } from '../..
 import { DEFAULT_USER_SCOPES } from '../../schema/scopes.ts';
 import { TIER_NAMES } from '../../schema/tiers.ts';
 import { platformEvent } from '../../core/events/event-bus.ts';
+import { tierInput } from '../../schema/tier-input.ts';
 import type { SubgraphContext } from '../shared/context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { validInput } from '../../core/errors/validate-input.ts';
@@ -102,7 +103,7 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
       },
 
       setUserTier: async (_root, args: unknown) => {
-        const input = validInput(z.object({ userId: z.string().uuid('must be a user id'), tier: z.enum(TIER_NAMES) }), args);
+        const input = validInput(z.object({ userId: z.string().uuid('must be a user id'), tier: tierInput }), args);
         const existing = await findUser(input.userId);
         if (!existing) throw notFound(`User '${input.userId}' not found`);
         const event = platformEvent('user.tier_changed', existing.id, { userId: existing.id, tier: input.tier });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { notFound, unauthenticated } from '../../core/errors/errors.ts';
 import { TIER_NAMES } from '../../schema/tiers.ts';
 import { platformEvent } from '../../core/events/event-bus.ts';
+import { tierInput } from '../../schema/tier-input.ts';
 import type { ApiKey } from '../../prisma/generated/client.ts';
 import type { SubgraphContext } from '../shared/context.ts';
 import type { Principal } from '../../core/identity/principal.ts';
@@ -20,7 +21,7 @@ const DAY_MS = 86_400_000;
 
 const createInput = z.object({
   name: z.string().trim().min(1, 'is required').max(100),
-  tier: z.enum(TIER_NAMES).nullish(),
+  tier: tierInput.nullish(),
   scopes: z.array(z.string()).max(50).nullish(),
   expiresInDays: z.number().int().min(1).max(3650).nullish(),
   limitPerMinute: z.number().int().min(1).max(1_000_000).nullish(),

@@ -89,6 +89,34 @@ describe('SSRF target guard', () => {
     expect(loopbackOnly.refusal('0.0.0.0')).toBe('reserved');
   });
 
+  it.each([
+    ['::ffff:7f00:1', 'loopback'],
+    ['::ffff:0:a00:1', 'private'],
+    ['64:ff9b::7f00:1', 'loopback'],
+    ['64:ff9b::10.0.0.1', 'private'],
+    ['64:ff9b::a9fe:a9fe', 'link-local'],
+    ['64:ff9b:1::c0a8:101', 'private'],
+    ['2002:7f00:1::1', 'loopback'],
+    ['2002:a9fe:a9fe::', 'link-local'],
+    ['2002:0:0::1', 'reserved'],
+    ['::7f00:1', 'loopback'],
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'],
+  ])('checks %s by its embedded IPv4 address (%s)', (address, category) => {
+    expect(strict.refusal(address)).toBe(category);
+  });
+
+  it('lets translated public IPv4 addresses through', () => {
+    expect(strict.refusal('64:ff9b::5db8:d70e')).toBeNull();
+    expect(strict.refusal('2002:5db8:d70e::1')).toBeNull();
+    expect(strict.refusal('::ffff:93.184.215.14')).toBeNull();
+  });
+
+  it('refuses embedded addresses in URL literals, which URL normalises to hex', () => {
+    for (const host of ['[::ffff:127.0.0.1]', '[64:ff9b::127.0.0.1]', '[2002:7f00:1::]']) {
+      expect(() => strict.checkLiteral(new URL(`http://${host}/hook`))).toThrow(RefusedTargetError);
+    }
+  });
+
   it('checks names by resolving them, and literals without resolving', async () => {
     await expect(strict.checkUrl(new URL('http://localhost:8080/hook'))).rejects.toBeInstanceOf(RefusedTargetError);
     await expect(strict.checkUrl(new URL('http://[::1]/hook'))).rejects.toBeInstanceOf(RefusedTargetError);

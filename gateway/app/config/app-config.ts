@@ -1,3 +1,4 @@
+import type { TrustProxy } from '../../../core/http/trusted-proxies.ts';
 import type { JwtConfig } from '../../../core/identity/access-tokens.ts';
 import type { RateLimitConfig } from '../../../core/rate-limit/limits.ts';
 import type { DatabaseConfig } from '../../../prisma/database.ts';
@@ -65,8 +66,8 @@ export interface AppConfig {
   readonly metrics: MetricsAccess;
   readonly tracing: TracingConfig;
   readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean };
-  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  readonly trustProxy: boolean;
+  /** Which X-Forwarded-For hops are our proxies; the client is the first other one from the right. */
+  readonly trustProxy: TrustProxy;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Stack traces in GraphQL error responses: off unless asked for, in every environment (logs keep them). */
   readonly exposeStackTraces: boolean;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../../../subgraphs/webhooks/delivery/retry-schedule.ts';
-import { boolean, duration, moduleUpstreams, postgresUrl, redisUrl, retrySchedule, secret, subgraphUrls, targetCategories, tierLimits, v1Upstreams } from './formats.ts';
+import { boolean, duration, moduleUpstreams, postgresUrl, redisUrl, retrySchedule, secret, subgraphUrls, targetCategories, tierLimits, trustProxySetting, v1Upstreams } from './formats.ts';
 
 /** Every variable the processes read; names are the env var names. */
 export const environmentSchema = z.object({
@@ -51,7 +51,10 @@ export const environmentSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(15),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
-  TRUST_PROXY: boolean.default(false),
+  GRAPHQL_MAX_FIELDS: z.coerce.number().int().min(10).default(2000),
+  GRAPHQL_INTROSPECTION: boolean.optional(),
+  GRAPHQL_SUGGESTIONS: boolean.optional(),
+  TRUST_PROXY: trustProxySetting.default({ kind: 'none' }),
   WEBHOOK_WORKER_ENABLED: boolean.default(true),
   WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(50),

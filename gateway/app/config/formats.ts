@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy } from '../../../core/http/trusted-proxies.ts';
 import { isSubgraphName, SUBGRAPH_NAMES, type SubgraphName } from '../../../schema/subgraph-names.ts';
 import { findModule } from '../../../schema/modules.ts';
 import { TIER_NAMES, type Tier } from '../../../schema/tiers.ts';
@@ -11,6 +12,15 @@ import { TARGET_CATEGORY_NAMES, type TargetCategory } from '../../../subgraphs/w
 export const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const trustProxySetting = z.string().transform((value, ctx) => {
+  try {
+    return parseTrustProxy(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 export const postgresUrl = z
   .string()

@@ -117,7 +117,14 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       callbackSecretGenerated: env.TRAINING_CALLBACK_SECRET === undefined,
       uploads: { dir: env.UPLOAD_DIR, maxBytes: env.UPLOAD_MAX_BYTES, linkTtlSeconds: env.UPLOAD_LINK_TTL_SECONDS },
     },
-    operationLimits: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES, maxTokens: env.GRAPHQL_MAX_TOKENS },
+    operationLimits: {
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
+      maxFields: env.GRAPHQL_MAX_FIELDS,
+      introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
+      suggestions: env.GRAPHQL_SUGGESTIONS ?? env.NODE_ENV !== 'production',
+    },
     webhooks: {
       workerEnabled: env.WEBHOOK_WORKER_ENABLED,
       pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,

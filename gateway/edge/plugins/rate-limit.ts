@@ -1,14 +1,15 @@
 import { contractCodeOf } from '../../../core/errors/errors.ts';
 import { clientAddress } from '../../../core/http/client-address.ts';
 import type { EdgePlugin } from '../../../core/http/edge-plugin.ts';
+import type { TrustProxy } from '../../../core/http/trusted-proxies.ts';
 import type { Tier } from '../../../schema/tiers.ts';
 import type { RateLimitStep } from '../../http/rate-limit-step.ts';
 
 export interface RateLimitPluginOptions {
   /** Counts the request once for its principal (or address); see rate-limit-step.ts. */
   readonly rateLimit: RateLimitStep;
-  /** Take the client address from X-Forwarded-For. */
-  readonly trustProxy: boolean;
+  /** Which X-Forwarded-For hops are our proxies. */
+  readonly trustProxy: TrustProxy;
   /** Told of each refusal by the limiter itself. */
   readonly onRejected?: (tier: Tier | 'anonymous') => void;
 }

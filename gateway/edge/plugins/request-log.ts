@@ -1,6 +1,7 @@
 import type { EdgePlugin } from '../../../core/http/edge-plugin.ts';
 import { principalId } from '../../../core/identity/principal.ts';
 import type { Logger } from '../../../core/logger.ts';
+import { loggablePath } from '../../http/loggable-path.ts';
 
 /**
  * The one log line per request. Only identifiers are logged, never credentials:
@@ -15,7 +16,7 @@ export function requestLogPlugin(options: { readonly logger: Logger }): EdgePlug
         {
           requestId: exchange.requestId,
           method: exchange.request.method,
-          path: exchange.url.pathname,
+          path: loggablePath(exchange.url.pathname),
           status: exchange.response.statusCode,
           durationMs: done.latencyMs,
           principal: exchange.principal ? principalId(exchange.principal) : null,

@@ -2,6 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from
 import type { EdgePlugin } from '../../../core/http/edge-plugin.ts';
 import type { Exchange } from '../../../core/http/exchange.ts';
 import { principalId } from '../../../core/identity/principal.ts';
+import { loggablePath } from '../../http/loggable-path.ts';
 import { routeOf } from '../request-facts.ts';
 
 /**
@@ -17,7 +18,7 @@ export function tracingPlugin(options: { readonly tracer: Tracer }): EdgePlugin 
         kind: SpanKind.SERVER,
         attributes: {
           'http.request.method': exchange.request.method ?? 'GET',
-          'url.path': exchange.url.pathname,
+          'url.path': loggablePath(exchange.url.pathname),
           'gateway.request_id': exchange.requestId,
         },
       });

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { embeddedIpv4 } from './embedded-ipv4.ts';
 
 /**
  * SSRF guard. A webhook URL is chosen by a client, so the gateway must not be
@@ -52,9 +53,8 @@ export function targetGuard(allowed: readonly TargetCategory[]): TargetGuard {
   const never = blockListOf(ALWAYS_REFUSED);
 
   const refusal = (raw: string): string | null => {
-    // IPv4-mapped IPv6 (::ffff:127.0.0.1) reaches the IPv4 address.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(raw)?.[1];
-    const address = mapped ?? raw;
+    // IPv4-mapped, NAT64, 6to4 and Teredo addresses reach the IPv4 address inside them.
+    const address = embeddedIpv4(raw) ?? raw;
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     if (isIP(address) === 0) return 'not an IP address';
     if (never.check(address, family)) return 'reserved';
