@@ -17,6 +17,7 @@ import { buildExecutableSubgraph } from './shared/build-subgraph-schema.ts';
 import type { SubgraphContext } from './shared/context.ts';
 import { INTERNAL_TOKEN_HEADER, internalTokens } from './shared/internal-token.ts';
 import { maskError } from './shared/mask-error.ts';
+import { callerProofPlugin } from './shared/caller-proof-plugin.ts';
 
 export interface RunningSubgraph {
   readonly server: Server;
@@ -49,7 +50,7 @@ export async function startSubgraphServer(
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,
     // Inline traces feed Apollo Studio, which this platform does not use; they cost every request.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), callerProofPlugin(tokens.proofs)],
     includeStacktraceInErrorResponses: config.exposeStackTraces,
     formatError: (formatted, error) =>
       maskError(formatted, error, {
@@ -74,7 +75,7 @@ export async function startSubgraphServer(
       let context: SubgraphContext;
       try {
         const call = await tokens.verify(Array.isArray(header) ? header[0] : header);
-        context = { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress };
+        context = { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress, provenCallers: call.provenCallers ?? [] };
       } catch (error) {
         return sendGraphQLError(response, error as GraphQLError);
       }

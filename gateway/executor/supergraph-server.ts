@@ -22,6 +22,7 @@ import { InProcessDataSource } from './in-process-data-source.ts';
 import { perRequestVerifier } from './per-request-verifier.ts';
 import { PooledRemoteDataSource } from './pooled-remote-data-source.ts';
 import { observedDataSource, type FetchObserver } from './observed-data-source.ts';
+import { provenCallerFetches } from './proven-caller-fetches.ts';
 import { MODULE_SLUGS } from '../../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
 
@@ -88,18 +89,20 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
   };
 
   const verify = perRequestVerifier(options.tokens);
+  const proven = provenCallerFetches({ proofs: options.tokens.proofs, sign: options.tokens.sign });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name }): GraphQLDataSource<EdgeContext> => {
       const location = options.subgraphs[name as SubgraphName];
       if (!location) throw new Error(`The supergraph names a subgraph '${name}' this gateway does not know`);
-      const observe = (source: GraphQLDataSource<EdgeContext>) => observedDataSource(name, source, UPSTREAM_SUBGRAPHS.has(name), options.onFetch ?? (() => {}));
+      const observe = (source: GraphQLDataSource<EdgeContext>) =>
+        observedDataSource(name, proven.wrap(source), UPSTREAM_SUBGRAPHS.has(name), options.onFetch ?? (() => {}));
       if (location.kind === 'remote') {
         return observe(new PooledRemoteDataSource({ url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name) }));
       }
       const schema = options.localSchemas.get(name as SubgraphName);
       if (!schema) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
-      return observe(new InProcessDataSource({ schema, verify, mask }));
+      return observe(new InProcessDataSource({ schema, verify, mask, proofs: options.tokens.proofs }));
     },
     logger: options.logger,
   });

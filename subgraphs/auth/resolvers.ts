@@ -11,6 +11,7 @@ import { requirePrincipal } from '../shared/require-principal.ts';
 import { asScopes } from '../shared/scopes.ts';
 import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import { isUuid } from '../shared/ids.ts';
+import { proveCaller } from '../shared/proven-callers.ts';
 
 const email = z.string().trim().toLowerCase().email('must be a valid email address').max(254);
 const credentials = z.object({ email, password: z.string().min(1, 'is required').max(1024) });
@@ -78,6 +79,7 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         }
         if (!(await passwords.verify(input.password, user.passwordHash))) throw unauthenticated('Invalid email or password');
         const issued = await accessTokens.issue({ userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
+        proveCaller(context, { userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
         return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, expiresAt: issued.expiresAt, user, account: user };
       },
 
