@@ -11,6 +11,7 @@ import type { OutagePolicy } from './rate-limit/outage-policy.ts';
 import { parseDuration } from '../subgraphs/webhooks/delivery/durations.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../subgraphs/webhooks/delivery/retry-schedule.ts';
 import { TARGET_CATEGORY_NAMES, type TargetCategory } from '../subgraphs/webhooks/delivery/target-guard.ts';
+import { headerNames } from './frontend-config.ts';
 
 /**
  * The one configuration root. Read from the environment once, validated, frozen;
@@ -70,7 +71,7 @@ export interface AppConfig {
   readonly usage: UsageConfig;
   readonly metrics: MetricsAccess;
   readonly tracing: TracingConfig;
-  readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean };
+  readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean; readonly extraAllowedHeaders: readonly string[] };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -348,6 +349,7 @@ const environmentSchema = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
     .refine((origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/]+$/.test(origin)), 'must be a comma-separated list of origins like https://app.example.com, or *')
     .default([]),
+  CORS_ALLOWED_HEADERS: headerNames.default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EXPOSE_STACK_TRACES: boolean.default(false),
 });
@@ -475,7 +477,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     metrics: env.METRICS_TOKEN ? { kind: 'token', token: env.METRICS_TOKEN } : { kind: env.METRICS_ACCESS },
     tracing: tracingConfig(env),
     trustProxy: env.TRUST_PROXY,
-    cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development' },
+    cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development', extraAllowedHeaders: env.CORS_ALLOWED_HEADERS },
     logLevel: env.LOG_LEVEL,
     exposeStackTraces: env.EXPOSE_STACK_TRACES && env.NODE_ENV !== 'production',
   };
