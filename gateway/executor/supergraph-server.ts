@@ -23,6 +23,7 @@ import { perRequestVerifier } from './per-request-verifier.ts';
 import { PooledRemoteDataSource } from './pooled-remote-data-source.ts';
 import { observedDataSource, type FetchObserver } from './observed-data-source.ts';
 import { provenCallerFetches } from './proven-caller-fetches.ts';
+import { apolloRequestError } from './apollo-request-errors.ts';
 import { MODULE_SLUGS } from '../../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
 
@@ -119,7 +120,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     includeStacktraceInErrorResponses: options.exposeStackTraces,
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) => maskError(formatted, error, mask),
+    formatError: (formatted, error) => apolloRequestError(formatted, error) ?? maskError(formatted, error, mask),
     plugins: [
       statusFromErrors,
       noteOperationName,
