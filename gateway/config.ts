@@ -11,7 +11,8 @@ import type { OutagePolicy } from './rate-limit/outage-policy.ts';
 import { parseDuration } from '../subgraphs/webhooks/delivery/durations.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../subgraphs/webhooks/delivery/retry-schedule.ts';
 import { TARGET_CATEGORY_NAMES, type TargetCategory } from '../subgraphs/webhooks/delivery/target-guard.ts';
-import { headerNames } from './frontend-config.ts';
+import { headerNames, landingPageFor, landingPageVariable } from './frontend-config.ts';
+import type { LandingPage } from './http/explorer/landing-page.ts';
 
 /**
  * The one configuration root. Read from the environment once, validated, frozen;
@@ -72,6 +73,7 @@ export interface AppConfig {
   readonly metrics: MetricsAccess;
   readonly tracing: TracingConfig;
   readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean; readonly extraAllowedHeaders: readonly string[] };
+  readonly landingPage: LandingPage;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -350,6 +352,7 @@ const environmentSchema = z.object({
     .refine((origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/]+$/.test(origin)), 'must be a comma-separated list of origins like https://app.example.com, or *')
     .default([]),
   CORS_ALLOWED_HEADERS: headerNames.default([]),
+  LANDING_PAGE: landingPageVariable,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EXPOSE_STACK_TRACES: boolean.default(false),
 });
@@ -478,6 +481,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     tracing: tracingConfig(env),
     trustProxy: env.TRUST_PROXY,
     cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development', extraAllowedHeaders: env.CORS_ALLOWED_HEADERS },
+    landingPage: landingPageFor(env.LANDING_PAGE, env.NODE_ENV),
     logLevel: env.LOG_LEVEL,
     exposeStackTraces: env.EXPOSE_STACK_TRACES && env.NODE_ENV !== 'production',
   };

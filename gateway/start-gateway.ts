@@ -20,6 +20,7 @@ import { uploadStore } from './uploads/upload-store.ts';
 import { bridgeRouter } from '../rest-bridge/bridge-router.ts';
 import { BRIDGE_ROUTES } from '../rest-bridge/route-table.ts';
 import { docsRoutes } from '../rest-bridge/docs/docs-routes.ts';
+import { explorerRoutes } from './http/explorer/explorer-routes.ts';
 import { EDGE_ROUTE_DOCS } from '../rest-bridge/docs/edge-route-docs.ts';
 import { GATEWAY_VERSION } from './version.ts';
 import { apiKeyVerifier } from './identity/api-key-verifier.ts';
@@ -121,6 +122,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       deduplicationExcluded: new Set(config.subgraphFetch.deduplicationExcluded),
       logger,
       production: config.env === 'production',
+      landingPage: config.landingPage,
       exposeStackTraces: config.exposeStackTraces,
       operationLimits: config.operationLimits,
       ...(config.supergraph.kind === 'external' ? { supergraphSdl: config.supergraph.sdl } : {}),
@@ -172,6 +174,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       routes: (steps) => ({
         ...v1Routes({ execute, uploads, prisma, secret: config.v1.callbackSecret, bodyLimitBytes: config.http.bodyLimitBytes })(steps),
         ...metricsRoute({ metrics, access: config.metrics }),
+        ...explorerRoutes(),
         ...docsRoutes({ routes: BRIDGE_ROUTES, edgeRoutes: EDGE_ROUTE_DOCS, version: GATEWAY_VERSION }),
       }),
     });

@@ -3,10 +3,6 @@ import type { GraphQLSchema } from 'graphql';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Dispatcher } from 'undici';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
 import { SUPERGRAPH_PATH } from '../../schema/compose.ts';
 import { httpStatusOf } from '../../schema/error-codes.ts';
 import { contractCodeOf } from '../../schema/errors.ts';
@@ -24,6 +20,7 @@ import { PooledRemoteDataSource } from './pooled-remote-data-source.ts';
 import { observedDataSource, type FetchObserver } from './observed-data-source.ts';
 import { provenCallerFetches } from './proven-caller-fetches.ts';
 import { apolloRequestError } from './apollo-request-errors.ts';
+import { landingPagePlugin, type LandingPage } from '../http/explorer/landing-page.ts';
 import { MODULE_SLUGS } from '../../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
 
@@ -40,6 +37,8 @@ export interface SupergraphServerOptions {
   readonly deduplicationExcluded: ReadonlySet<SubgraphName>;
   readonly logger: Logger;
   readonly production: boolean;
+  /** What GET /graphql shows a browser. @default 'static' in production, else 'sandbox' */
+  readonly landingPage?: LandingPage;
   /** EXPOSE_STACK_TRACES: never in production. */
   readonly exposeStackTraces: boolean;
   readonly operationLimits: OperationLimits;
@@ -124,9 +123,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     plugins: [
       statusFromErrors,
       noteOperationName,
-      options.production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
+      landingPagePlugin(options.landingPage ?? (options.production ? 'static' : 'sandbox')),
     ],
   });
 }
