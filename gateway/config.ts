@@ -11,7 +11,7 @@ import type { OutagePolicy } from './rate-limit/outage-policy.ts';
 import { parseDuration } from '../subgraphs/webhooks/delivery/durations.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../subgraphs/webhooks/delivery/retry-schedule.ts';
 import { TARGET_CATEGORY_NAMES, type TargetCategory } from '../subgraphs/webhooks/delivery/target-guard.ts';
-import { headerNames, landingPageFor, landingPageVariable } from './frontend-config.ts';
+import { headerNames, landingPageFor, landingPageVariable, trustedDocumentsConfig, trustedDocumentsRequiredVariable, trustedDocumentsVariable, type TrustedDocumentsConfig } from './frontend-config.ts';
 import type { LandingPage } from './http/explorer/landing-page.ts';
 
 /**
@@ -74,6 +74,8 @@ export interface AppConfig {
   readonly tracing: TracingConfig;
   readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean; readonly extraAllowedHeaders: readonly string[] };
   readonly landingPage: LandingPage;
+  /** Registered operations served by hash, and who may send nothing else; null without a manifest. */
+  readonly trustedDocuments: TrustedDocumentsConfig | null;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -353,6 +355,8 @@ const environmentSchema = z.object({
     .default([]),
   CORS_ALLOWED_HEADERS: headerNames.default([]),
   LANDING_PAGE: landingPageVariable,
+  TRUSTED_DOCUMENTS: trustedDocumentsVariable,
+  TRUSTED_DOCUMENTS_REQUIRED: trustedDocumentsRequiredVariable,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EXPOSE_STACK_TRACES: boolean.default(false),
 });
@@ -383,6 +387,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
   const parsed = environmentSchema.safeParse(source);
   if (!parsed.success) throw firstIssue(parsed.error);
   const env = parsed.data;
+  if (env.TRUSTED_DOCUMENTS_REQUIRED.kind !== 'none' && !env.TRUSTED_DOCUMENTS) throw new ConfigError('TRUSTED_DOCUMENTS_REQUIRED', 'needs TRUSTED_DOCUMENTS, the manifest of registered operations');
 
   const remote = env.SUBGRAPH_URLS;
   const external = env.SUPERGRAPH_PATH === undefined ? null : externalSupergraph(env.SUPERGRAPH_PATH);
@@ -482,6 +487,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     trustProxy: env.TRUST_PROXY,
     cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development', extraAllowedHeaders: env.CORS_ALLOWED_HEADERS },
     landingPage: landingPageFor(env.LANDING_PAGE, env.NODE_ENV),
+    trustedDocuments: trustedDocumentsConfig(env.TRUSTED_DOCUMENTS, env.TRUSTED_DOCUMENTS_REQUIRED),
     logLevel: env.LOG_LEVEL,
     exposeStackTraces: env.EXPOSE_STACK_TRACES && env.NODE_ENV !== 'production',
   };

@@ -123,6 +123,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       logger,
       production: config.env === 'production',
       landingPage: config.landingPage,
+      trustedDocuments: config.trustedDocuments,
       exposeStackTraces: config.exposeStackTraces,
       operationLimits: config.operationLimits,
       ...(config.supergraph.kind === 'external' ? { supergraphSdl: config.supergraph.sdl } : {}),

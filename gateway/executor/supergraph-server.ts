@@ -21,6 +21,7 @@ import { observedDataSource, type FetchObserver } from './observed-data-source.t
 import { provenCallerFetches } from './proven-caller-fetches.ts';
 import { apolloRequestError } from './apollo-request-errors.ts';
 import { landingPagePlugin, type LandingPage } from '../http/explorer/landing-page.ts';
+import { trustedDocumentsPlugin, type TrustedDocumentsOptions } from './trusted-documents.ts';
 import { MODULE_SLUGS } from '../../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
 
@@ -39,6 +40,8 @@ export interface SupergraphServerOptions {
   readonly production: boolean;
   /** What GET /graphql shows a browser. @default 'static' in production, else 'sandbox' */
   readonly landingPage?: LandingPage;
+  /** Registered operations served by hash (TRUSTED_DOCUMENTS). @default none */
+  readonly trustedDocuments?: TrustedDocumentsOptions | null;
   /** EXPOSE_STACK_TRACES: never in production. */
   readonly exposeStackTraces: boolean;
   readonly operationLimits: OperationLimits;
@@ -123,6 +126,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     plugins: [
       statusFromErrors,
       noteOperationName,
+      ...(options.trustedDocuments ? [trustedDocumentsPlugin(options.trustedDocuments)] : []),
       landingPagePlugin(options.landingPage ?? (options.production ? 'static' : 'sandbox')),
     ],
   });
