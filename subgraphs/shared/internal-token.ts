@@ -90,7 +90,7 @@ export function internalTokens(options: InternalTokenOptions): InternalTokens {
           requiredClaims: ['exp'],
         });
         const parsed = claims.parse(payload);
-        return { principal: parsed.principal, requestId: parsed.rid, clientAddress: parsed.addr, provenCallers: parsed.proven };
+        return { principal: parsed.principal, requestId: parsed.rid, clientAddress: parsed.addr, ...(parsed.proven.length > 0 ? { provenCallers: parsed.proven } : {}) };
       } catch (error) {
         if (error instanceof joseErrors.JOSEError || error instanceof z.ZodError) {
           throw unauthenticated('Subgraphs accept calls from the gateway only');
