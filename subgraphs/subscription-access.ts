@@ -2,7 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { validationError } from '../core/errors/errors.ts';
 import { subgraphDefinition } from './registry.ts';
 import { evaluate } from './shared/access-rules.ts';
-import type { SubgraphContext } from './shared/context.ts';
+import type { SubgraphContext } from '../core/identity/subgraph-context.ts';
 
 /**
  * The access rule a subgraph declares for one of its `Subscription` fields,

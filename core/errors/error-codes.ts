@@ -31,7 +31,9 @@ export function closeCodeOf(code: ErrorCode): number {
 
 /**
  * Codes raised by graphql-js and Apollo Server before our resolvers run. They are
- * all the client's fault, so they surface as VALIDATION_ERROR.
+ * all the client's fault, so they surface as VALIDATION_ERROR. The persisted query
+ * protocol's codes are not here: APQ clients need them as they are
+ * (gateway/executor/apollo-request-errors.ts).
  */
 export const FOREIGN_CODES: Readonly<Record<string, ErrorCode>> = {
   GRAPHQL_PARSE_FAILED: 'VALIDATION_ERROR',
@@ -39,8 +41,6 @@ export const FOREIGN_CODES: Readonly<Record<string, ErrorCode>> = {
   BAD_USER_INPUT: 'VALIDATION_ERROR',
   BAD_REQUEST: 'VALIDATION_ERROR',
   OPERATION_RESOLUTION_FAILURE: 'VALIDATION_ERROR',
-  PERSISTED_QUERY_NOT_FOUND: 'VALIDATION_ERROR',
-  PERSISTED_QUERY_NOT_SUPPORTED: 'VALIDATION_ERROR',
   UNAUTHENTICATED: 'AUTHENTICATION_REQUIRED',
   FORBIDDEN: 'INSUFFICIENT_PERMISSIONS',
 };

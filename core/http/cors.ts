@@ -6,9 +6,28 @@ export interface CorsOptions {
   readonly origins: readonly string[];
   /** Allow any http://localhost:<port> / 127.0.0.1 origin (development). */
   readonly allowLocalhost: boolean;
+  /** Request headers allowed beyond the defaults, from CORS_ALLOWED_HEADERS. @default [] */
+  readonly extraAllowedHeaders?: readonly string[];
 }
 
-const ALLOWED_HEADERS = 'Authorization, X-API-Key, Content-Type, X-Request-ID, Apollo-Require-Preflight';
+/**
+ * What the browser clients this gateway serves send: our credentials and request id,
+ * Apollo Client (its `clientAwareness` names, the operation name header of its
+ * HTTP link, CSRF prevention's preflight header), Apollo Sandbox and GraphiQL
+ * (the same, plus `Accept`). graphql-ws upgrades are not subject to preflight.
+ */
+export const DEFAULT_ALLOWED_HEADERS: readonly string[] = [
+  'Authorization',
+  'X-API-Key',
+  'Content-Type',
+  'Accept',
+  'X-Request-ID',
+  'Apollo-Require-Preflight',
+  'apollographql-client-name',
+  'apollographql-client-version',
+  'X-Apollo-Operation-Name',
+  'X-Apollo-Operation-Type',
+];
 const EXPOSED_HEADERS =
   'X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, RateLimit-Policy, RateLimit, Retry-After';
 const LOCALHOST = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
@@ -32,7 +51,7 @@ export function applyCors(request: IncomingMessage, response: ServerResponse, op
   if (!preflight) return false;
   if (allowed) {
     response.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
-    response.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
+    response.setHeader('Access-Control-Allow-Headers', [...DEFAULT_ALLOWED_HEADERS, ...(options.extraAllowedHeaders ?? [])].join(', '));
     response.setHeader('Access-Control-Max-Age', '600');
   }
   response.statusCode = 204;

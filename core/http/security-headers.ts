@@ -7,17 +7,35 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /**
  * Apollo Sandbox, the landing page outside production, is a script and an iframe
- * served by Apollo; this is the narrowest policy under which it still works.
+ * served by Apollo; this is the narrowest policy under which it still works. The
+ * same landing page may be GraphiQL (LANDING_PAGE=graphiql), whose fonts are data URLs.
  */
 export const SANDBOX_CSP = [
   "default-src 'self'",
   "script-src 'self' 'unsafe-inline' https://embeddable-sandbox.cdn.apollographql.com",
   "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com",
-  "font-src 'self' https://fonts.gstatic.com",
+  "font-src 'self' data: https://fonts.gstatic.com",
   "img-src 'self' data: https://apollo-server-landing-page.cdn.apollographql.com",
   'frame-src https://sandbox.embed.apollographql.com',
   "connect-src 'self'",
   "manifest-src 'self' https://apollo-server-landing-page.cdn.apollographql.com",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * GraphiQL as this gateway serves it (`/graphiql`, and the `/graphql` landing page
+ * with LANDING_PAGE=graphiql): every script and style from this origin, fonts as
+ * data URLs, HTTP and graphql-ws to this origin only. CodeMirror sets inline styles.
+ */
+export const GRAPHIQL_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
 

@@ -4,6 +4,8 @@ import { SCOPES } from '../../schema/scopes.ts';
 import { TIER_NAMES } from '../../schema/tiers.ts';
 import { unauthenticated } from '../errors/errors.ts';
 import type { Principal } from './principal.ts';
+import { callerProofs, provenCallersClaim, type CallerProofs } from './caller-proof.ts';
+import type { ProvenCaller } from './proven-callers.ts';
 
 /**
  * The short-lived token the edge signs for every subgraph fetch. Subgraphs trust
@@ -26,6 +28,8 @@ export interface InternalCall {
   readonly requestId: string;
   /** The client's address as the edge saw it (login throttling keys on it). */
   readonly clientAddress: string | null;
+  /** Users the caller proved to be earlier in this request (a login), see caller-proof.ts. */
+  readonly provenCallers?: readonly ProvenCaller[];
 }
 
 const principalClaim = z.discriminatedUnion('kind', [
@@ -48,19 +52,27 @@ const principalClaim = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const claims = z.object({ principal: principalClaim.nullable(), rid: z.string(), addr: z.string().nullable().default(null) });
+const claims = z.object({
+  principal: principalClaim.nullable(),
+  rid: z.string(),
+  addr: z.string().nullable().default(null),
+  proven: provenCallersClaim.default([]),
+});
 
 export interface InternalTokens {
   sign(call: InternalCall): Promise<string>;
   /** Throws AUTHENTICATION_REQUIRED when the token is missing, forged or expired. */
   verify(token: string | undefined | null): Promise<InternalCall>;
+  /** Subgraph → edge proofs that the caller signed in as a user, under the same secret. */
+  readonly proofs: CallerProofs;
 }
 
 export function internalTokens(options: InternalTokenOptions): InternalTokens {
   const ttl = options.ttlSeconds ?? 60;
   return {
-    sign: ({ principal, requestId, clientAddress }) =>
-      new SignJWT({ principal, rid: requestId, addr: clientAddress })
+    proofs: callerProofs(options.secret),
+    sign: ({ principal, requestId, clientAddress, provenCallers }) =>
+      new SignJWT({ principal, rid: requestId, addr: clientAddress, ...(provenCallers?.length ? { proven: provenCallers } : {}) })
         .setProtectedHeader({ alg: ALGORITHM })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -78,7 +90,7 @@ export function internalTokens(options: InternalTokenOptions): InternalTokens {
           requiredClaims: ['exp'],
         });
         const parsed = claims.parse(payload);
-        return { principal: parsed.principal, requestId: parsed.rid, clientAddress: parsed.addr };
+        return { principal: parsed.principal, requestId: parsed.rid, clientAddress: parsed.addr, ...(parsed.proven.length > 0 ? { provenCallers: parsed.proven } : {}) };
       } catch (error) {
         if (error instanceof joseErrors.JOSEError || error instanceof z.ZodError) {
           throw unauthenticated('Subgraphs accept calls from the gateway only');

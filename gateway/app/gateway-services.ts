@@ -101,6 +101,8 @@ export async function buildGatewayServices(
     deduplicationExcluded: new Set(config.subgraphFetch.deduplicationExcluded),
     logger,
     production: config.env === 'production',
+    landingPage: config.landingPage,
+    trustedDocuments: config.trustedDocuments,
     exposeStackTraces: config.exposeStackTraces,
     operationLimits: config.operationLimits,
     ...(config.supergraph.kind === 'external' ? { supergraphSdl: config.supergraph.sdl } : {}),

@@ -5,6 +5,7 @@ import { docsRoutes } from '../../rest-bridge/docs/docs-routes.ts';
 import { EDGE_ROUTE_DOCS } from '../../rest-bridge/docs/edge-route-docs.ts';
 import { BRIDGE_ROUTES } from '../../rest-bridge/route-table.ts';
 import { edgeHandler } from '../edge/edge-handler.ts';
+import { explorerRoutes } from '../http/explorer/explorer-routes.ts';
 import { healthChecks } from '../http/health.ts';
 import { healthRoutes } from '../http/health-routes.ts';
 import { metricsRoute } from '../http/metrics-route.ts';
@@ -78,6 +79,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       routes: (steps) => ({
         ...v1Routes({ execute, uploads, prisma: storage.database.prisma, secret: config.v1.callbackSecret })(steps),
         ...metricsRoute({ metrics, access: config.metrics }),
+        ...explorerRoutes(),
         ...docsRoutes({ routes: BRIDGE_ROUTES, edgeRoutes: EDGE_ROUTE_DOCS, version: GATEWAY_VERSION }),
         ...healthRoutes({ health, accessTokens: platform.accessTokens, startedAt }),
       }),

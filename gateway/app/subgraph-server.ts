@@ -15,7 +15,8 @@ import type { SubgraphName } from '../../schema/subgraph-names.ts';
 import { V1_SERVICES } from '../../schema/v1-services.ts';
 import { subgraphDefinition } from '../../subgraphs/registry.ts';
 import { buildExecutableSubgraph } from '../../subgraphs/shared/build-subgraph-schema.ts';
-import type { SubgraphContext } from '../../subgraphs/shared/context.ts';
+import { callerProofPlugin } from '../../subgraphs/shared/caller-proof-plugin.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { AppConfig } from './config/app-config.ts';
 import { ConfigError } from './config/config-error.ts';
 import { httpServer, listen } from './http-server.ts';
@@ -60,7 +61,7 @@ export async function startSubgraphServer(
       // The process owns its signals: subgraph-main.ts runs the shutdown phases.
       stopOnTerminationSignals: false,
       // Inline traces feed Apollo Studio, which this platform does not use; they cost every request.
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      plugins: [ApolloServerPluginInlineTraceDisabled(), callerProofPlugin(tokens.proofs)],
       includeStacktraceInErrorResponses: config.exposeStackTraces,
       formatError: (formatted, error) =>
         maskError(formatted, error, {
@@ -83,7 +84,7 @@ export async function startSubgraphServer(
             let context: SubgraphContext;
             try {
               const call = await tokens.verify(Array.isArray(header) ? header[0] : header);
-              context = { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress };
+              context = { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress, provenCallers: call.provenCallers ?? [] };
             } catch (error) {
               if (!(error instanceof GraphQLError)) throw error;
               return sendGraphQLError(exchange.response, error);

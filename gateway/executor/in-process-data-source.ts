@@ -4,6 +4,9 @@ import type { MaskOptions } from '../../core/errors/mask-error.ts';
 import { maskError } from '../../core/errors/mask-error.ts';
 import type { EdgeContext } from './edge-context.ts';
 import type { PerRequestVerifier } from './per-request-verifier.ts';
+import { proofExtensions, type CallerProofs } from '../../core/identity/caller-proof.ts';
+import { callersProvenDuring } from '../../core/identity/proven-callers.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
@@ -12,6 +15,8 @@ export interface InProcessDataSourceOptions {
   /** Checks the edge's internal token (once per client request). */
   readonly verify: PerRequestVerifier;
   readonly mask: MaskOptions;
+  /** Signs what a login proved, for the request's later fetches (proven-caller-fetches.ts). */
+  readonly proofs: CallerProofs;
   /** Distinct subgraph operations kept parsed and validated. @default 1000 */
   readonly documentCacheSize?: number;
 }
@@ -36,14 +41,17 @@ export class InProcessDataSource implements GraphQLDataSource<EdgeContext> {
     const prepared = this.document(request.query ?? '');
     if ('refusal' in prepared) return prepared.refusal;
     const document = prepared.document;
+    const contextValue: SubgraphContext = { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress, provenCallers: call.provenCallers ?? [] };
     const result = await execute({
       schema: this.options.schema,
       document,
       variableValues: request.variables ?? null,
       operationName: request.operationName ?? null,
-      contextValue: { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress },
+      contextValue,
     });
+    const extensions = await proofExtensions(this.options.proofs, callersProvenDuring(contextValue));
     return {
+      ...(extensions ? { extensions } : {}),
       ...(result.data === undefined ? {} : { data: result.data }),
       ...(result.errors ? { errors: result.errors.map((error) => maskError(error.toJSON(), error.originalError ?? error, this.options.mask)) } : {}),
     };

@@ -25,6 +25,10 @@ import { InProcessDataSource } from './in-process-data-source.ts';
 import { perRequestVerifier } from './per-request-verifier.ts';
 import { PooledRemoteDataSource } from './pooled-remote-data-source.ts';
 import { observedDataSource, type FetchObserver } from './observed-data-source.ts';
+import { provenCallerFetches } from './proven-caller-fetches.ts';
+import { apolloRequestError } from './apollo-request-errors.ts';
+import { landingPagePlugin, type LandingPage } from '../http/explorer/landing-page.ts';
+import { trustedDocumentsPlugin, type TrustedDocumentsOptions } from './trusted-documents.ts';
 import { MODULE_SLUGS } from '../../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
 
@@ -41,6 +45,10 @@ export interface SupergraphServerOptions {
   readonly deduplicationExcluded: ReadonlySet<SubgraphName>;
   readonly logger: Logger;
   readonly production: boolean;
+  /** What GET /graphql shows a browser. @default 'static' in production, else 'sandbox' */
+  readonly landingPage?: LandingPage;
+  /** Registered operations served by hash (TRUSTED_DOCUMENTS). @default none */
+  readonly trustedDocuments?: TrustedDocumentsOptions | null;
   /** EXPOSE_STACK_TRACES: never in production. */
   readonly exposeStackTraces: boolean;
   readonly operationLimits: OperationLimits;
@@ -93,18 +101,20 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
   };
 
   const verify = perRequestVerifier(options.tokens);
+  const proven = provenCallerFetches({ proofs: options.tokens.proofs, sign: options.tokens.sign });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name }): GraphQLDataSource<EdgeContext> => {
       const location = options.subgraphs[name as SubgraphName];
       if (!location) throw new Error(`The supergraph names a subgraph '${name}' this gateway does not know`);
-      const observe = (source: GraphQLDataSource<EdgeContext>) => observedDataSource(name, source, UPSTREAM_SUBGRAPHS.has(name), options.onFetch ?? (() => {}));
+      const observe = (source: GraphQLDataSource<EdgeContext>) =>
+        observedDataSource(name, proven.wrap(source), UPSTREAM_SUBGRAPHS.has(name), options.onFetch ?? (() => {}));
       if (location.kind === 'remote') {
         return observe(new PooledRemoteDataSource({ name, url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name) }));
       }
       const schema = options.localSchemas.get(name as SubgraphName);
       if (!schema) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
-      return observe(new InProcessDataSource({ schema, verify, mask }));
+      return observe(new InProcessDataSource({ schema, verify, mask, proofs: options.tokens.proofs }));
     },
     logger: options.logger,
   });
@@ -122,13 +132,12 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     includeStacktraceInErrorResponses: options.exposeStackTraces,
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) => maskError(formatted, error, mask),
+    formatError: (formatted, error) => apolloRequestError(formatted, error) ?? maskError(formatted, error, mask),
     plugins: [
       statusFromErrors,
       noteOperationName,
-      options.production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
+      ...(options.trustedDocuments ? [trustedDocumentsPlugin(options.trustedDocuments)] : []),
+      landingPagePlugin(options.landingPage ?? (options.production ? 'static' : 'sandbox')),
     ],
   });
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { insufficientPermissions, notFound, validationError } from '../../core/errors/errors.ts';
 import type { Tier, TierAlias } from '../../schema/tiers.ts';
 import { tierInput } from '../../schema/tier-input.ts';
-import type { SubgraphContext } from '../shared/context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { validInput } from '../../core/errors/validate-input.ts';

@@ -5,7 +5,7 @@ import { DEFAULT_USER_SCOPES } from '../../schema/scopes.ts';
 import { TIER_NAMES } from '../../schema/tiers.ts';
 import { platformEvent } from '../../core/events/event-bus.ts';
 import { tierInput } from '../../schema/tier-input.ts';
-import type { SubgraphContext } from '../shared/context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { validInput } from '../../core/errors/validate-input.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
@@ -13,6 +13,7 @@ import { asScopes } from '../../core/identity/scopes.ts';
 import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import { committedEventPublisher, recordEventForReplicas } from '../shared/event-outbox.ts';
 import { isUuid } from '../shared/ids.ts';
+import { proveCaller } from '../../core/identity/proven-callers.ts';
 
 const email = z.string().trim().toLowerCase().email('must be a valid email address').max(254);
 const credentials = z.object({ email, password: z.string().min(1, 'is required').max(1024) });
@@ -82,6 +83,7 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         }
         if (!(await passwords.verify(input.password, user.passwordHash))) throw unauthenticated('Invalid email or password');
         const issued = await accessTokens.issue({ userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
+        proveCaller(context, { userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
         return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, expiresAt: issued.expiresAt, user, account: user };
       },
 

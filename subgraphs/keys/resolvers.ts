@@ -5,7 +5,7 @@ import { TIER_NAMES } from '../../schema/tiers.ts';
 import { platformEvent } from '../../core/events/event-bus.ts';
 import { tierInput } from '../../schema/tier-input.ts';
 import type { ApiKey } from '../../prisma/generated/client.ts';
-import type { SubgraphContext } from '../shared/context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { Principal } from '../../core/identity/principal.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';

@@ -3,7 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { Prisma, type Upload } from '../../prisma/generated/client.ts';
 import { insufficientPermissions, notFound, validationError } from '../../core/errors/errors.ts';
 import { upstreamCaller } from '../shared/call-upstream.ts';
-import type { SubgraphContext } from '../shared/context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { validInput } from '../../core/errors/validate-input.ts';

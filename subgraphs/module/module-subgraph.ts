@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { moduleFieldName, moduleTypePrefix, type ModuleDefinition, type TypedOperation } from '../../schema/modules.ts';
 import { allow, authenticated, type AccessRuleMap } from '../shared/access-rules.ts';
-import type { SubgraphContext } from '../shared/context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import type { SubgraphDefinition } from '../shared/subgraph-definition.ts';
 import { upstreamCaller } from '../shared/call-upstream.ts';

@@ -2,7 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { notFound } from '../../core/errors/errors.ts';
 import { findModule, MODULE_CATALOG, type ModuleDefinition } from '../../schema/modules.ts';
 import { tierAtLeast } from '../../schema/tiers.ts';
-import type { SubgraphContext } from '../shared/context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 
 export function modulesResolvers(services: SubgraphServices): GraphQLResolverMap<SubgraphContext> {

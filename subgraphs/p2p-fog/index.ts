@@ -3,7 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { authenticated, type AccessRuleMap } from '../shared/access-rules.ts';
 import { upstreamCaller } from '../shared/call-upstream.ts';
 import { JSON_SDL } from '../shared/common-sdl.ts';
-import type { SubgraphContext } from '../shared/context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import type { SubgraphDefinition } from '../shared/subgraph-definition.ts';
 import { NETWORK_READS } from './network-reads.ts';

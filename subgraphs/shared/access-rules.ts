@@ -2,7 +2,8 @@ import type { GraphQLError } from 'graphql';
 import { insufficientPermissions, insufficientTier, missingScope, unauthenticated } from '../../core/errors/errors.ts';
 import type { Scope } from '../../schema/scopes.ts';
 import { tierAtLeast, type Tier } from '../../schema/tiers.ts';
-import type { SubgraphContext } from './context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
+import { provenCallerFor } from '../../core/identity/proven-callers.ts';
 
 /**
  * Access rules as data, keyed by schema coordinate in each subgraph's rule map
@@ -58,6 +59,11 @@ export function ownerOrAdmin(ownerOf: (parent: unknown) => string | undefined, s
 /** `true` when the rule admits the call, otherwise the contract error to return. */
 export function evaluate(rule: AccessRule, context: SubgraphContext, parent: unknown): true | GraphQLError {
   if (rule.kind === 'public') return true;
+  if (rule.kind === 'ownerOrAdmin') {
+    // Signing in proves the caller is this user before any token is presented.
+    const proven = provenCallerFor(context, rule.ownerOf(parent));
+    if (proven && scopesHeld(rule.scopes, proven.scopes) === true) return true;
+  }
   const principal = context.principal;
   if (!principal) return unauthenticated();
   switch (rule.kind) {

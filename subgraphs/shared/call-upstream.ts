@@ -1,6 +1,6 @@
 import { serviceUnavailable } from '../../core/errors/errors.ts';
 import type { ModuleUpstreams } from '../module/module-upstreams.ts';
-import type { SubgraphContext } from './context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { UpstreamRequest, UpstreamResponse } from './upstream/index.ts';
 import { upstreamStatusError } from '../../core/errors/upstream-errors.ts';
 

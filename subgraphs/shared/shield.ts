@@ -4,7 +4,7 @@ import { deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { insufficientPermissions } from '../../core/errors/errors.ts';
 import { dependsOnCallerOnly, evaluate, type AccessRule, type AccessRuleMap } from './access-rules.ts';
-import type { SubgraphContext } from './context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 
 /** The federation plumbing every subgraph exposes to the gateway, which alone can reach it. */
 export const FEDERATION_RULES: AccessRuleMap = {

@@ -2,7 +2,7 @@ import type { DocumentNode } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { SubgraphName } from '../../schema/subgraph-names.ts';
 import type { AccessRuleMap } from './access-rules.ts';
-import type { SubgraphContext } from './context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { SubgraphServices } from './services.ts';
 
 /** Everything the gateway needs to compose, host or serve one subgraph. */

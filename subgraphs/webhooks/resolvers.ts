@@ -4,7 +4,7 @@ import { validationError } from '../../core/errors/errors.ts';
 import { WEBHOOK_EVENT_TYPES, type PlatformEvent } from '../../schema/events.ts';
 import { platformEvent } from '../../core/events/event-bus.ts';
 import { Prisma, type WebhookEndpoint } from '../../prisma/generated/client.ts';
-import type { SubgraphContext } from '../shared/context.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import { validInput } from '../../core/errors/validate-input.ts';

@@ -1,4 +1,7 @@
+import type { CorsOptions } from '../../../core/http/cors.ts';
 import type { TrustProxy } from '../../../core/http/trusted-proxies.ts';
+import type { LandingPage } from '../../http/explorer/landing-page.ts';
+import type { TrustedDocumentsConfig } from './frontend-formats.ts';
 import type { JwtConfig } from '../../../core/identity/access-tokens.ts';
 import type { RateLimitConfig } from '../../../core/rate-limit/limits.ts';
 import type { DatabaseConfig } from '../../../prisma/database.ts';
@@ -65,7 +68,10 @@ export interface AppConfig {
   readonly usage: UsageConfig;
   readonly metrics: MetricsAccess;
   readonly tracing: TracingConfig;
-  readonly cors: { readonly origins: readonly string[]; readonly allowLocalhost: boolean };
+  readonly cors: CorsOptions;
+  readonly landingPage: LandingPage;
+  /** Registered operations served by hash, and who may send nothing else; null without a manifest. */
+  readonly trustedDocuments: TrustedDocumentsConfig | null;
   /** Which X-Forwarded-For hops are our proxies; the client is the first other one from the right. */
   readonly trustProxy: TrustProxy;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

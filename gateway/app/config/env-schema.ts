@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { headerNames, landingPageVariable, trustedDocumentsRequiredVariable, trustedDocumentsVariable } from './frontend-formats.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../../../subgraphs/webhooks/delivery/retry-schedule.ts';
 import { boolean, duration, moduleUpstreams, postgresUrl, redisUrl, retrySchedule, secret, subgraphUrls, targetCategories, tierLimits, trustProxySetting, v1Upstreams } from './formats.ts';
 
@@ -77,6 +78,10 @@ export const environmentSchema = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
     .refine((origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/]+$/.test(origin)), 'must be a comma-separated list of origins like https://app.example.com, or *')
     .default([]),
+  CORS_ALLOWED_HEADERS: headerNames.default([]),
+  LANDING_PAGE: landingPageVariable,
+  TRUSTED_DOCUMENTS: trustedDocumentsVariable,
+  TRUSTED_DOCUMENTS_REQUIRED: trustedDocumentsRequiredVariable,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EXPOSE_STACK_TRACES: boolean.default(false),
 });

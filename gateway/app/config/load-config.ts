@@ -10,6 +10,7 @@ import type { TracingConfig } from '../../observability/tracing.ts';
 import type { AppConfig, ProcessRole } from './app-config.ts';
 import { ConfigError } from './config-error.ts';
 import { environmentSchema, type Environ } from './env-schema.ts';
+import { landingPageFor, trustedDocumentsConfig } from './frontend-formats.ts';
 
 function firstIssue(error: z.ZodError): ConfigError {
   const issue = error.issues[0];
@@ -35,6 +36,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
   const parsed = environmentSchema.safeParse(source);
   if (!parsed.success) throw firstIssue(parsed.error);
   const env = parsed.data;
+  if (env.TRUSTED_DOCUMENTS_REQUIRED.kind !== 'none' && !env.TRUSTED_DOCUMENTS) throw new ConfigError('TRUSTED_DOCUMENTS_REQUIRED', 'needs TRUSTED_DOCUMENTS, the manifest of registered operations');
 
   const remote = env.SUBGRAPH_URLS;
   const external = env.SUPERGRAPH_PATH === undefined ? null : externalSupergraph(env.SUPERGRAPH_PATH);
@@ -141,7 +143,9 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     metrics: env.METRICS_TOKEN ? { kind: 'token', token: env.METRICS_TOKEN } : { kind: env.METRICS_ACCESS },
     tracing: tracingConfig(env),
     trustProxy: env.TRUST_PROXY,
-    cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development' },
+    cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development', extraAllowedHeaders: env.CORS_ALLOWED_HEADERS },
+    landingPage: landingPageFor(env.LANDING_PAGE, env.NODE_ENV),
+    trustedDocuments: trustedDocumentsConfig(env.TRUSTED_DOCUMENTS, env.TRUSTED_DOCUMENTS_REQUIRED),
     logLevel: env.LOG_LEVEL,
     exposeStackTraces: env.EXPOSE_STACK_TRACES && env.NODE_ENV !== 'production',
   };

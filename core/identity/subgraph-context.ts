@@ -1,0 +1,11 @@
+import type { Principal } from './principal.ts';
+import type { ProvenCaller } from './proven-callers.ts';
+
+/** What every subgraph resolver receives: the verified caller and the request id. */
+export interface SubgraphContext {
+  readonly principal: Principal | null;
+  readonly requestId: string;
+  readonly clientAddress: string | null;
+  /** Users the caller proved to be in an earlier fetch of this request (a login). */
+  readonly provenCallers?: readonly ProvenCaller[];
+}
