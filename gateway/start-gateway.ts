@@ -132,7 +132,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     await apollo.start();
     closers.push(['apollo server', () => apollo.stop()]);
 
-    const authenticate = authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations, standing });
+    const authenticate = authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations, standing: config.supergraph.kind === 'own' ? standing : undefined });
     const rateLimit = rateLimitStep({
       store: platform.rateLimitStore,
       resolver: platform.subgraphServices.rateLimits,
