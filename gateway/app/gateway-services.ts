@@ -127,7 +127,13 @@ export async function buildGatewayServices(
       if (!apiSchema) throw new Error('The gateway has not loaded its schema');
       return apiSchema;
     },
-    authenticate: authenticator({ accessTokens: platform.accessTokens, apiKeys, revocations, standing }),
+    authenticate: authenticator({
+      accessTokens: platform.accessTokens,
+      apiKeys,
+      revocations,
+      // Behind an external supergraph the accounts are not ours to look up.
+      standing: config.supergraph.kind === 'own' ? standing : undefined,
+    }),
     rateLimit: rateLimitStep({
       store: storage.shared.rateLimitStore,
       resolver: platform.subgraphServices.rateLimits,

@@ -28,6 +28,8 @@ export interface AccountStanding {
   close(): void;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 type Standing = { readonly tier: Tier; readonly scopes: ReadonlySet<string> } | null;
 
 export function accountStanding(options: AccountStandingOptions): AccountStanding {
@@ -46,6 +48,8 @@ export function accountStanding(options: AccountStandingOptions): AccountStandin
     const hit = cached.get(userId);
     if (hit && hit.until > Date.now()) return hit.standing;
     const started = generation.get(userId) ?? 0;
+    // Our tokens name accounts by UUID; any other subject is no account of ours (and would fail the uuid column).
+    if (!UUID.test(userId)) return null;
     const user = await options.prisma.user.findUnique({ where: { id: userId }, select: { tier: true, scopes: true } });
     const standing: Standing = user ? { tier: user.tier, scopes: new Set(user.scopes) } : null;
     if ((generation.get(userId) ?? 0) === started) {

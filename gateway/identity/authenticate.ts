@@ -10,7 +10,8 @@ export interface AuthenticatorOptions {
   readonly accessTokens: AccessTokens;
   readonly apiKeys: ApiKeyVerifier;
   readonly revocations: TokenRevocations;
-  readonly standing: AccountStanding;
+  /** Absent with an external supergraph, whose accounts this gateway's database may not hold. */
+  readonly standing?: AccountStanding | undefined;
 }
 
 export interface Credentials {
@@ -41,7 +42,7 @@ export function authenticator(options: AuthenticatorOptions): Authenticator {
       if (!match?.[1]) throw unauthenticated('Authorization must be "Bearer <token>"');
       const claims = await options.accessTokens.verify(match[1]);
       if (options.revocations.isRevoked(claims.tokenId)) throw unauthenticated('Token has been revoked');
-      await options.standing.check(claims);
+      await options.standing?.check(claims);
       return { kind: 'user', ...claims };
     }
     if (apiKey !== undefined && apiKey !== '') return options.apiKeys.verify(apiKey.trim());

@@ -128,6 +128,8 @@ describe.runIf(existsSync(REDIS_SERVER))('a Redis outage', () => {
   let failOpen: RunningGateway;
   let failClosed: RunningGateway;
   let token: string;
+  // Each gateway has its own embedded database, so each knows only accounts made through it.
+  let closedToken: string;
 
   beforeAll(async () => {
     port = await freePort();
@@ -136,6 +138,7 @@ describe.runIf(existsSync(REDIS_SERVER))('a Redis outage', () => {
     failOpen = await startTestGateway(env);
     failClosed = await startTestGateway({ ...env, RATE_LIMIT_OUTAGE_POLICY: 'fail-closed' });
     token = (await userOfTier(failOpen.url, 'outage@example.test', 'pro', ADMIN)).token;
+    closedToken = (await userOfTier(failClosed.url, 'outage@example.test', 'pro', ADMIN)).token;
   });
   afterAll(async () => {
     await Promise.all([failOpen?.close(), failClosed?.close()]);
@@ -152,7 +155,7 @@ describe.runIf(existsSync(REDIS_SERVER))('a Redis outage', () => {
     const open = await graphql(failOpen.url, TYPENAME, {}, { token });
     expect(open.status).toBe(200);
     expect(open.data).toEqual({ __typename: 'Query' });
-    const closed = await graphql(failClosed.url, TYPENAME, {}, { token });
+    const closed = await graphql(failClosed.url, TYPENAME, {}, { token: closedToken });
     expect(closed.status).toBe(503);
     expect(firstErrorCode(closed)).toBe('SERVICE_UNAVAILABLE');
 
@@ -161,14 +164,14 @@ describe.runIf(existsSync(REDIS_SERVER))('a Redis outage', () => {
     const deadline = Date.now() + 15_000;
     let resumed: GraphQLResult | undefined;
     while (Date.now() < deadline) {
-      resumed = await graphql(failClosed.url, TYPENAME, {}, { token });
+      resumed = await graphql(failClosed.url, TYPENAME, {}, { token: closedToken });
       if (resumed.status === 200) break;
       await sleep(200);
     }
     expect(resumed?.status).toBe(200);
     // The restarted Redis kept nothing, so counting starts afresh and goes down again.
     const first = Number(resumed?.headers.get('x-ratelimit-remaining'));
-    const second = await graphql(failOpen.url, TYPENAME, {}, { token });
+    const second = await graphql(failClosed.url, TYPENAME, {}, { token: closedToken });
     expect(Number(second.headers.get('x-ratelimit-remaining'))).toBe(first - 1);
     expect(remainingBefore).toBeGreaterThan(0);
   });
