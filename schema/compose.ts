@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { subgraphDefinition } from '../subgraphs/registry.ts';
 import { defaultSubgraphPort, SUBGRAPH_NAMES } from '../subgraphs/names.ts';
+import { SUPERGRAPH_PATH } from './supergraph-path.ts';
 
-export const SUPERGRAPH_PATH = fileURLToPath(new URL('./supergraph.graphql', import.meta.url));
+export { SUPERGRAPH_PATH };
 
 /**
  * Composes every subgraph's SDL into the supergraph the gateway loads statically.

@@ -7,7 +7,7 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import { SUPERGRAPH_PATH } from '../../schema/compose.ts';
+import { SUPERGRAPH_PATH } from '../../schema/supergraph-path.ts';
 import { httpStatusOf } from '../../schema/error-codes.ts';
 import { contractCodeOf } from '../../schema/errors.ts';
 import type { SubgraphName } from '../../subgraphs/names.ts';
