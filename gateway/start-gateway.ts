@@ -144,6 +144,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const hub = eventHub({ events: platform.events, maxQueuedEvents: config.subscriptions.maxQueuedEvents });
     const registry = connectionRegistry({ events: platform.events, maxConnectionsPerPrincipal: config.subscriptions.maxConnectionsPerPrincipal });
     const uploads = await uploadStore(config.v1.uploads);
+    let startupMs: number | null = null;
     const handler = edgeHandler({
       server: apollo,
       authenticate,
@@ -161,6 +162,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
         moduleStatus: platform.subgraphServices.moduleStatus,
         moduleUpstreams: platform.subgraphServices.moduleUpstreams,
         subscriptions: () => ({ connections: registry.size, subscriptions: hub.feedCount }),
+        startupMs: () => startupMs,
       }),
       logger,
       usage,
@@ -234,6 +236,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const url = `http://${host}:${address.port}`;
     platform.announceListeningUrl(url);
+    startupMs = Math.round(performance.now());
     logger.info({ url, startupMs: Date.now() - startedAt, database: config.database.kind, redis: config.redis.kind }, 'gateway ready');
     return { server, url, usage, webSocketUsage: wsUsage, close: closeAll };
   } catch (error) {

@@ -9,6 +9,7 @@ import { MODULE_CATALOG } from '../../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
 import type { ModuleUpstreams } from '../../subgraphs/module/module-upstreams.ts';
 import type { ModuleStatusBoard } from '../../subgraphs/modules/status-board.ts';
+import { processReport } from './process-report.ts';
 
 export type CheckStatus = 'up' | 'down' | 'not_configured';
 
@@ -29,6 +30,8 @@ export interface HealthOptions {
   readonly moduleUpstreams: ModuleUpstreams;
   /** This replica's open subscription connections and subscriptions. */
   readonly subscriptions?: () => { readonly connections: number; readonly subscriptions: number };
+  /** Milliseconds from process start until the gateway listened; null while starting. @default always null */
+  readonly startupMs?: () => number | null;
   /** Each probe gives up after this long. @default 2000 */
   readonly timeoutMs?: number;
 }
@@ -111,6 +114,7 @@ export function healthChecks(options: HealthOptions) {
         modules,
         v1_services: v1Services,
         ...(options.subscriptions ? { subscriptions: options.subscriptions() } : {}),
+        process: processReport(options.startupMs?.() ?? null),
       };
     },
   };
