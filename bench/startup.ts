@@ -3,17 +3,21 @@
  * idle memory, on a fresh PGlite folder, on a reused one, and on Postgres when
  * DATABASE_URL is set. Each run is bounded; every process started is stopped.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, postgresAvailable } from '../test/support/postgres.ts';
+import { ensureBuilt } from '../test/support/build.ts';
 import { freePort, ROOT } from '../test/support/processes.ts';
+import { serveCommand } from '../test/support/start-command.ts';
 
 interface Sample {
   readonly scenario: string;
   readonly healthyMs: number;
   readonly idleRssMiB: number;
+  /** What the gateway itself reports in /health/detailed. */
+  readonly reportedStartupMs: number | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,8 +31,9 @@ function rssMiB(pid: number): number {
 async function measure(scenario: string, env: Record<string, string>): Promise<Sample> {
   const port = await freePort();
   const started = performance.now();
-  // As package.json's `start` runs it.
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'gateway/app/main.ts'], {
+  // As package.json's `start` runs it (dist/ is built before the first measurement).
+  const { nodeArgs, entry } = serveCommand('start');
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: 'ignore',
@@ -43,23 +48,45 @@ async function measure(scenario: string, env: Record<string, string>): Promise<S
     }
     const healthyMs = Math.round(performance.now() - started);
     await sleep(3000);
-    return { scenario, healthyMs, idleRssMiB: rssMiB(child.pid ?? 0) };
+    const detailed = (await (await fetch(`http://127.0.0.1:${port}/health/detailed`)).json()) as { data?: { process?: { startup_ms?: number } } };
+    return { scenario, healthyMs, idleRssMiB: rssMiB(child.pid ?? 0), reportedStartupMs: detailed.data?.process?.startup_ms ?? null };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }
 }
 
+ensureBuilt();
+const loadBefore = loadavg().map((n) => n.toFixed(2)).join(', ');
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-startup-'));
 const samples: Sample[] = [];
+const phases: string[] = [];
+
+/** Memory per start-up phase, in a process of its own (bench/startup-phases.mjs). */
+function phaseRows(label: string, env: Record<string, string>): void {
+  const result = spawnSync(process.execPath, ['--expose-gc', 'bench/startup-phases.mjs'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (result.status !== 0) throw new Error(`phases (${label}) failed:\n${result.stderr}`);
+  for (const line of result.stdout.trim().split('\n')) {
+    const row = JSON.parse(line) as { phase: string; rssMiB: number; deltaRssMiB: number; heapUsedMiB: number; externalMiB: number };
+    phases.push(`| ${label} | ${row.phase} | ${row.rssMiB} | ${row.deltaRssMiB} | ${row.heapUsedMiB} | ${row.externalMiB} |`);
+  }
+}
 try {
   samples.push(await measure('PGlite, fresh folder (first start: initdb + migrations)', { PGLITE_DATA_DIR: join(dataDir, 'pg') }));
   samples.push(await measure('PGlite, existing folder', { PGLITE_DATA_DIR: join(dataDir, 'pg') }));
+  phaseRows('PGlite, existing folder', { PGLITE_DATA_DIR: join(dataDir, 'pg') });
   if (postgresAvailable) {
     // A database of its own, so the bench leaves the server as it found it.
     const database = await createTestDatabase();
     try {
       samples.push(await measure('Postgres (DATABASE_URL), fresh database', { DATABASE_URL: database.url }));
+      samples.push(await measure('Postgres (DATABASE_URL), migrated database', { DATABASE_URL: database.url }));
+      phaseRows('Postgres, migrated database', { DATABASE_URL: database.url });
     } finally {
       await database.drop();
     }
@@ -68,6 +95,11 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-console.log('| scenario | healthy after (ms) | idle RSS (MiB) |');
-console.log('|---|---:|---:|');
-for (const sample of samples) console.log(`| ${sample.scenario} | ${sample.healthyMs} | ${sample.idleRssMiB} |`);
+console.log(`load average before: ${loadBefore}`);
+console.log('| scenario | healthy after (ms) | start-up reported by /health/detailed (ms) | idle RSS (MiB) |');
+console.log('|---|---:|---:|---:|');
+for (const sample of samples) console.log(`| ${sample.scenario} | ${sample.healthyMs} | ${sample.reportedStartupMs ?? '-'} | ${sample.idleRssMiB} |`);
+console.log('\n| database | phase | RSS (MiB) | Δ RSS | heap used | external (WASM memory, buffers) |');
+console.log('|---|---|---:|---:|---:|---:|');
+for (const row of phases) console.log(row);
+console.log(`load average after: ${loadavg().map((n) => n.toFixed(2)).join(', ')}`);

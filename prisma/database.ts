@@ -5,6 +5,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { PrismaClient } from './generated/client.ts';
 import { applyMigrations } from './migrate.ts';
 import { pgliteAdapterFactory } from './pglite-adapter.ts';
+import { pgliteOptions } from './pglite-options.ts';
 import { lockPgliteFolder } from './pglite-lock.ts';
 import { postgresAdapterFactory, type PostgresAdapterOptions } from './postgres-adapter.ts';
 
@@ -63,13 +64,13 @@ function postgresOptions(timeouts: DatabaseTimeouts | undefined): PostgresAdapte
 
 async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promise<Database> {
   if (dataDir.startsWith(inMemoryPrefix)) {
-    const client = await PGlite.create(dataDir);
+    const client = await PGlite.create(dataDir, pgliteOptions());
     return openWith('pglite', pgliteAdapterFactory(client), options, () => client.close());
   }
   const lock = await lockPgliteFolder(dataDir);
   let client: PGlite;
   try {
-    client = await PGlite.create(lock.dataDir);
+    client = await PGlite.create(lock.dataDir, pgliteOptions());
   } catch (error) {
     await lock.release();
     throw error;

@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { readMigrationsFolder } from './migrations-folder.ts';
 import { defaultMigrationsDir, defaultSchemaPath } from './paths.ts';
-import { engineErrorMessage, openSchemaEngine, type SchemaEngineHandle } from './schema-engine.ts';
+import { migrationsPending } from './pending-migrations.ts';
+import type { openSchemaEngine as OpenSchemaEngine, SchemaEngineHandle } from './schema-engine.ts';
 
 export interface ApplyMigrationsOptions {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
@@ -24,6 +25,11 @@ export interface ApplyMigrationsOptions {
    * @default discards them
    */
   log?: (line: string) => void;
+  /**
+   * Opens the WASM schema engine; called only when a migration is pending.
+   * @default prisma/schema-engine.ts's openSchemaEngine, imported on first use
+   */
+  schemaEngine?: typeof OpenSchemaEngine;
 }
 
 export interface ApplyMigrationsResult {
@@ -52,6 +58,11 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
   const log = options.log ?? (() => {});
   const migrationsList = await readMigrationsFolder(migrationsDir);
+  const pending = await migrationsPending(options.adapterFactory, migrationsList).catch(() => true);
+  if (!pending) return { applied: [] };
+  // Imported here so a process whose database is up to date never loads the engine.
+  const engineModule = await import('./schema-engine.ts');
+  const openSchemaEngine = options.schemaEngine ?? engineModule.openSchemaEngine;
   const schemaPath = options.schemaPath ?? defaultSchemaPath;
   const datamodels: [string, string][] = [[schemaPath, await readFile(schemaPath, 'utf8')]];
   let engine: SchemaEngineHandle | undefined;
@@ -65,7 +76,7 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
     return { applied: appliedMigrationNames };
   } catch (error) {
     throw new MigrationError(
-      `Applying the migrations in ${migrationsDir} failed: ${engineErrorMessage(error)}`,
+      `Applying the migrations in ${migrationsDir} failed: ${engineModule.engineErrorMessage(error)}`,
       migrationsDir,
       { cause: error },
     );

@@ -57,6 +57,8 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const { execute, metrics } = services;
     const uploads = await uploadStore(config.v1.uploads);
     const subscriptions = subscriptionState(config, storage);
+    // From process start (performance's time origin) until listening; reported by /health/detailed.
+    let startupMs: number | null = null;
     const health = healthChecks({
       database: storage.database,
       redis: storage.shared.redis,
@@ -68,6 +70,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
         usage: () => platform.subgraphServices.moduleUpstreams.usage(),
       },
       subscriptions: () => ({ connections: subscriptions.registry.size, subscriptions: subscriptions.hub.feedCount }),
+      startupMs: () => startupMs,
     });
     const handler = edgeHandler({
       server: services.apollo,
@@ -90,6 +93,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const webSocketUsage = attachSockets(server, subscriptions, config, services, lifecycle, logger);
     const url = await listen(server, config.http, lifecycle);
     platform.announceListeningUrl(url);
+    startupMs = Math.round(performance.now());
     logger.info({ url, startupMs: Date.now() - startedAt, database: config.database.kind, redis: config.redis.kind }, 'gateway ready');
     return { server, url, usage: services.usage, webSocketUsage, close: () => lifecycle.shutdown() };
   } catch (error) {

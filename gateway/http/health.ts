@@ -7,6 +7,7 @@ import { INTERNAL_TOKEN_HEADER } from '../../core/identity/internal-token.ts';
 import type { SubgraphLocation } from '../executor/subgraph-locations.ts';
 import { MODULE_CATALOG } from '../../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
+import { processReport } from './process-report.ts';
 
 export type CheckStatus = 'up' | 'down' | 'not_configured';
 
@@ -33,6 +34,8 @@ export interface HealthOptions {
   readonly upstreams: UpstreamHealthSource;
   /** This replica's open subscription connections and subscriptions. */
   readonly subscriptions?: () => { readonly connections: number; readonly subscriptions: number };
+  /** Milliseconds from process start until the gateway listened; null while starting. @default always null */
+  readonly startupMs?: () => number | null;
   /** Each probe gives up after this long. @default 2000 */
   readonly timeoutMs?: number;
 }
@@ -117,6 +120,7 @@ export function healthChecks(options: HealthOptions) {
         modules,
         v1_services: v1Services,
         ...(options.subscriptions ? { subscriptions: options.subscriptions() } : {}),
+        process: processReport(options.startupMs?.() ?? null),
       };
     },
   };

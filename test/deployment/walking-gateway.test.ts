@@ -39,6 +39,15 @@ describe('walking gateway, subgraphs in process, embedded PGlite', () => {
       'code-sandbox': { status: 'up', location: 'in-process' },
     });
     expect(Object.keys(body.data.checks.subgraphs)).toHaveLength(SUBGRAPH_NAMES.length);
+    // The start-up and memory budgets (bench/README.md) are readable on a running replica.
+    expect(body.data.process).toEqual({
+      startup_ms: expect.any(Number),
+      rss_mib: expect.any(Number),
+      heap_used_mib: expect.any(Number),
+      uptime_seconds: expect.any(Number),
+    });
+    expect(body.data.process.startup_ms).toBeGreaterThan(0);
+    expect(body.data.process.rss_mib).toBeGreaterThan(body.data.process.heap_used_mib);
     expect(body.data.modules['drone-system']).toMatchObject({ status: 'unconfigured', tier: 'enterprise', requests: 0 });
   });
 });

@@ -23,6 +23,15 @@ describe('openDatabase with PGlite', () => {
     await database.close(); // a second close is harmless
   });
 
+  it('keeps a small shared buffer cache (Postgres default 128MB is resident memory in PGlite)', async () => {
+    const database = await openDatabase({ kind: 'pglite', dataDir: join(await tempDir('pglite-'), 'db') });
+    try {
+      expect(await database.prisma.$queryRaw`SELECT current_setting('shared_buffers') AS value`).toEqual([{ value: '16MB' }]);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('creates a nested data folder, keeps data across restarts, and migrates only once', async () => {
     // PGlite itself creates only the last segment of the path.
     const dataDir = join(await tempDir('pglite-'), 'several', 'levels', 'deep');

@@ -51,6 +51,22 @@ for (const backend of backends) {
         expect(applied).toEqual([]);
         expect(await migrationRows(db)).toEqual(before);
       });
+
+      it('does not load the WASM schema engine when nothing is pending, and does when a migration is', async () => {
+        let engines = 0;
+        const { openSchemaEngine } = await import('../../prisma/schema-engine.ts');
+        const counting: typeof openSchemaEngine = (options) => {
+          engines += 1;
+          return openSchemaEngine(options);
+        };
+        expect((await applyMigrations({ adapterFactory: db.adapterFactory, schemaEngine: counting })).applied).toEqual([]);
+        expect(engines).toBe(0);
+        const late = lateMigration('late_table');
+        const withLate = await migrationsDirWith(tempDir, { [late]: 'CREATE TABLE late_table (id int);' });
+        expect((await applyMigrations({ adapterFactory: db.adapterFactory, migrationsDir: withLate, schemaEngine: counting })).applied).toEqual([late]);
+        expect(engines).toBe(1);
+        expect(await tableExists(db, 'late_table')).toBe(true);
+      });
     });
 
     describe('a migration that fails', () => {

@@ -62,6 +62,39 @@ function commandOf(options: Pick<NodeProcessOptions, 'entry' | 'args' | 'nodeFla
 const baseEnv = (): Record<string, string> => ({ PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp' });
 
 /**
+ * Resolves once the child's stdout or stderr has printed something matching
+ * `ready`; rejects with everything it printed if it exits first or takes longer
+ * than `timeoutMs`. `onOutput` sees the output so far (its last 256 KiB) on every chunk.
+ */
+export function untilReady(
+  child: ChildProcess,
+  exited: Promise<unknown>,
+  ready: RegExp,
+  label: string,
+  timeoutMs: number,
+  onOutput: (output: string) => void = () => undefined,
+): Promise<void> {
+  let output = '';
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label} not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
+      onOutput(output);
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited${typeof code === 'number' ? ` with ${code}` : ''} before it was ready:\n${output}`));
+    });
+  });
+}
+
+/**
  * The one launcher of tests and benches: starts a Node entry point as its own
  * process and resolves once its output matches `ready`; rejects with everything it
  * printed if it exits first or takes longer than `timeoutMs` (and kills it).
@@ -71,23 +104,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Sta
   const child = spawn(command, args, { cwd: ROOT, env: { ...baseEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let output = '';
-  const timeoutMs = options.timeoutMs ?? 20_000;
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${options.entry} not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
-      if (options.ready.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${options.entry} exited${typeof code === 'number' ? ` with ${code}` : ''} before it was ready:\n${output}`));
-    });
-  });
+  const ready = untilReady(child, exited, options.ready, options.entry, options.timeoutMs ?? 20_000, (text) => (output = text));
   await ready.catch((error: unknown) => {
     child.kill('SIGKILL');
     throw error;

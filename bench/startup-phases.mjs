@@ -1,0 +1,80 @@
+// Where a gateway's start-up memory goes, phase by phase, in the compiled build.
+// Run by `npm run bench:startup` as `node --expose-gc bench/startup-phases.mjs <mode>`
+// (mode: pglite-fresh | pglite-existing | postgres) with PGLITE_DATA_DIR or
+// DATABASE_URL set; prints one JSON line per phase. It repeats startGateway's
+// steps with the same modules (dist/), so each step's cost can be read apart.
+// Plain JavaScript so no TypeScript loader sits in the measured process.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const dist = (path) => import(pathToFileURL(join(ROOT, 'dist', path)).href);
+const require = createRequire(join(ROOT, 'package.json'));
+const MiB = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+let previousRss = 0;
+
+function mark(phase) {
+  globalThis.gc?.();
+  const m = process.memoryUsage();
+  const loaded = Object.keys(require.cache);
+  const line = {
+    phase,
+    rssMiB: MiB(m.rss),
+    deltaRssMiB: MiB(m.rss - previousRss),
+    heapUsedMiB: MiB(m.heapUsed),
+    externalMiB: MiB(m.external),
+    arrayBuffersMiB: MiB(m.arrayBuffers),
+    composition: loaded.some((path) => path.includes('/@apollo/composition/')),
+  };
+  previousRss = m.rss;
+  console.log(JSON.stringify(line));
+}
+
+mark('node, nothing loaded');
+const [{ loadConfig }, { createLogger }, { openPlatformServices }, { subgraphDefinition }, { buildExecutableSubgraph }, { createSupergraphServer }, { internalTokens }, { Agent }] =
+  await Promise.all([
+    dist('gateway/config.js'),
+    dist('gateway/logger.js'),
+    dist('gateway/platform-services.js'),
+    dist('subgraphs/registry.js'),
+    dist('subgraphs/shared/build-subgraph-schema.js'),
+    dist('gateway/executor/supergraph-server.js'),
+    dist('subgraphs/shared/internal-token.js'),
+    import('undici'),
+  ]);
+await dist('gateway/start-gateway.js');
+mark('serve code imported (gateway, subgraphs, Apollo, Prisma client, PGlite modules)');
+
+const config = loadConfig(process.env, 'gateway');
+const logger = createLogger('warn');
+const platform = await openPlatformServices(config, logger);
+mark(`database open: ${config.database.kind}, migrations checked/applied, one Prisma client connected`);
+await platform.database.prisma.user.count();
+mark('first Prisma query (query compiler warmed)');
+
+const localSchemas = new Map();
+for (const [name, location] of Object.entries(config.subgraphs)) {
+  if (location.kind === 'in-process') localSchemas.set(name, buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices));
+}
+mark(`${localSchemas.size} in-process subgraph schemas built`);
+
+const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
+const apollo = createSupergraphServer({
+  subgraphs: config.subgraphs,
+  localSchemas,
+  tokens: internalTokens(config.internalToken),
+  dispatcher,
+  deduplicationExcluded: new Set(),
+  logger,
+  production: false,
+  exposeStackTraces: false,
+  operationLimits: config.operationLimits,
+  onFetch: () => {},
+});
+await apollo.start();
+mark('Apollo Gateway + Server started (supergraph loaded, query planner ready)');
+
+await apollo.stop();
+await dispatcher.close();
+await platform.close();
