@@ -40,7 +40,6 @@ const MISTAKES: ReadonlyArray<[string, unknown]> = [
   ['several operations without an operationName', { query: 'query A { me { id } } query B { me { id } }' }],
   ['a persisted-query hash that does not match its query', { query: '{ me { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }],
   ['an unsupported persisted-query version', { query: '{ me { id } }', extensions: { persistedQuery: { version: 2, sha256Hash: 'a'.repeat(64) } } }],
-  ['a persisted-query hash the server never saw', { extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } }],
   ['a bad DateTime passed as a variable', { query: 'query($s: DateTime) { myUsage(filter: { since: $s }) { since } }', variables: { s: 'not a date' } }],
   ['a bad DateTime inline', { query: '{ myUsage(filter: { since: "not a date" }) { since } }' }],
   ['a number literal like 1e999', { query: 'mutation { createApiKey(input: { name: "n", expiresInDays: 1e999 }) { apiKey } }' }],
@@ -57,6 +56,13 @@ describe('client mistakes on /graphql', () => {
     expect(answer.body.errors?.[0]?.extensions?.code, JSON.stringify(answer.body)).toBe('VALIDATION_ERROR');
     expect(answer.status).toBe(400);
     expect(answer.body.errors[0].message).not.toBe('Internal server error');
+  });
+
+  // Apollo's APQ protocol (issue 16): the client is asked to send the query with its hash, no error logged.
+  it('a persisted-query hash the server never saw answers 200 PERSISTED_QUERY_NOT_FOUND', async () => {
+    const answer = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } });
+    expect(answer.status).toBe(200);
+    expect(answer.body.errors?.[0]?.extensions?.code, JSON.stringify(answer.body)).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
 
   it('names the field a string was refused in', async () => {
