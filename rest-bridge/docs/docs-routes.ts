@@ -1,7 +1,7 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { ServerResponse } from 'node:http';
+import { packageFileRoute, sendText } from '../../core/http/static-files.ts';
 import type { RouteTable } from '../../core/http/exchange.ts';
 import { sendJson } from '../../core/http/respond.ts';
 import type { BridgeRoute } from '../bridge-route.ts';
@@ -11,28 +11,6 @@ import { openApiDocument } from './openapi-document.ts';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
-
-function sendText(response: ServerResponse, type: string, body: string): void {
-  response.statusCode = 200;
-  response.setHeader('Content-Type', `${type}; charset=utf-8`);
-  response.setHeader('Content-Security-Policy', DOCS_CSP);
-  response.end(body);
-}
-
-/** Serves a file of an npm package: the viewers come from node_modules, never a CDN. */
-function packageFile(path: string, type: string) {
-  return async ({ response }: { response: ServerResponse }) => {
-    response.statusCode = 200;
-    response.setHeader('Content-Type', type);
-    response.setHeader('Cache-Control', 'public, max-age=86400');
-    await new Promise<void>((resolve, reject) => {
-      const stream = createReadStream(path);
-      stream.on('error', reject);
-      stream.on('end', resolve);
-      stream.pipe(response);
-    });
-  };
-}
 
 /** `/api/openapi.json`, Swagger UI at `/api/docs`, ReDoc at `/api/redoc` (CONTRACT.md section 5). */
 export function docsRoutes(options: { routes: readonly BridgeRoute[]; edgeRoutes: readonly EdgeRouteDoc[]; version: string }): RouteTable {
@@ -53,18 +31,18 @@ export function docsRoutes(options: { routes: readonly BridgeRoute[]; edgeRoutes
         sendJson(response, 200, document);
       },
     },
-    '/api/docs': { GET: async ({ response }) => sendText(response, 'text/html', SWAGGER_PAGE) },
-    '/api/docs/assets/swagger-ui.css': { GET: packageFile(join(swagger, 'swagger-ui.css'), 'text/css; charset=utf-8') },
-    '/api/docs/assets/swagger-ui-bundle.js': { GET: packageFile(join(swagger, 'swagger-ui-bundle.js'), js) },
-    '/api/docs/assets/swagger-init.js': { GET: async ({ response }) => sendText(response, 'application/javascript', SWAGGER_INIT) },
-    '/api/redoc': { GET: async ({ response }) => sendText(response, 'text/html', REDOC_PAGE) },
+    '/api/docs': { GET: async ({ response }) => sendText(response, 'text/html', SWAGGER_PAGE, DOCS_CSP) },
+    '/api/docs/assets/swagger-ui.css': { GET: packageFileRoute(join(swagger, 'swagger-ui.css'), 'text/css; charset=utf-8') },
+    '/api/docs/assets/swagger-ui-bundle.js': { GET: packageFileRoute(join(swagger, 'swagger-ui-bundle.js'), js) },
+    '/api/docs/assets/swagger-init.js': { GET: async ({ response }) => sendText(response, 'application/javascript', SWAGGER_INIT, DOCS_CSP) },
+    '/api/redoc': { GET: async ({ response }) => sendText(response, 'text/html', REDOC_PAGE, DOCS_CSP) },
     '/api/redoc/assets/redoc.standalone.js': {
       GET: async ({ response }) => {
         response.setHeader('Cache-Control', 'public, max-age=86400');
-        sendText(response, 'application/javascript', redocBundle);
+        sendText(response, 'application/javascript', redocBundle, DOCS_CSP);
       },
     },
-    '/api/redoc/assets/logo-mini.svg': { GET: async ({ response }) => sendText(response, 'image/svg+xml', REDOC_LOGO_SVG) },
-    '/api/redoc/assets/redoc-init.js': { GET: async ({ response }) => sendText(response, 'application/javascript', REDOC_INIT) },
+    '/api/redoc/assets/logo-mini.svg': { GET: async ({ response }) => sendText(response, 'image/svg+xml', REDOC_LOGO_SVG, DOCS_CSP) },
+    '/api/redoc/assets/redoc-init.js': { GET: async ({ response }) => sendText(response, 'application/javascript', REDOC_INIT, DOCS_CSP) },
   };
 }

@@ -2,10 +2,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { login, registerAndLogin, userOfTier } from '../support/account-flows.ts';
-import { ADMIN, startTestGateway, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../support/gateway-harness.ts';
+import { ADMIN, startTestGateway } from '../support/gateway-harness.ts';
 import { firstErrorCode, graphql } from '../support/graphql-client.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.ts';
-import { freePort, GATEWAY_ENTRY, startTsProcess, type StartedProcess } from '../support/processes.ts';
+import type { StartedProcess } from '../support/processes.ts';
+import { startGatewayProcess } from '../support/gateway-process.ts';
 import { connectSubscriber } from '../support/subscription-client.ts';
 
 const SET_TIER = 'mutation($id: ID!, $tier: Tier!) { setUserTier(userId: $id, tier: $tier) { tier } }';
@@ -66,24 +67,13 @@ describe.runIf(postgresAvailable && redisUrl)('a tier change binds existing toke
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    // One after the other: the first applies the migrations.
     for (let replica = 0; replica < 2; replica += 1) {
-      const port = await freePort();
-      gateways.push(
-        await startTsProcess(
-          GATEWAY_ENTRY,
-          [],
-          {
-            NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: database.url, REDIS_URL: redisUrl ?? '',
-            JWT_SECRET: TEST_JWT_SECRET, INTERNAL_TOKEN_SECRET: TEST_INTERNAL_SECRET, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
-            RATE_LIMITS: 'free=1000/10000', LOG_LEVEL: 'warn',
-            // A deletion made outside the API publishes no event: the cached standing lapses after this.
-            API_KEY_CACHE_TTL_MS: '500',
-          },
-          /Gateway ready/,
-          60_000,
-        ),
-      );
-      urls.push(`http://127.0.0.1:${port}`);
+      const started = await startGatewayProcess({ DATABASE_URL: database.url, REDIS_URL: redisUrl ?? '', RATE_LIMITS: 'free=1000/10000',
+        // A deletion made outside the API publishes no event: the cached standing lapses after this.
+        API_KEY_CACHE_TTL_MS: '500' });
+      gateways.push(started.process);
+      urls.push(started.url);
     }
   }, 150_000);
   const deleteUser = async (id: string) => {
