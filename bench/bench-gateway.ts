@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { freePort, GATEWAY_ENTRY, GATEWAY_NODE_FLAGS, startNodeProcess } from '../test/support/processes.ts';
+import { ensureBuilt } from '../test/support/build.ts';
+import { compiledEntry, freePort, startNodeProcess } from '../test/support/processes.ts';
 
 /** The gateway in its own process, as `npm start` runs it, for the HTTP benches. */
 export interface BenchGateway {
@@ -10,10 +11,10 @@ export interface BenchGateway {
 
 /** Starts a gateway with the bench's settings plus `env`, and waits until /health answers. */
 export async function startBenchGateway(name: string, env: Record<string, string> = {}, timeoutMs = 90_000): Promise<BenchGateway> {
+  ensureBuilt();
   const port = await freePort();
   const started = await startNodeProcess({
-    entry: GATEWAY_ENTRY,
-    nodeFlags: GATEWAY_NODE_FLAGS,
+    ...compiledEntry('start'),
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accessTokens } from '../core/identity/access-tokens.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../test/support/postgres.ts';
-import { freePort, GATEWAY_ENTRY, GATEWAY_NODE_FLAGS } from '../test/support/processes.ts';
+import { ensureBuilt } from '../test/support/build.ts';
+import { compiledEntry, freePort } from '../test/support/processes.ts';
 import { composeBenchSupergraph } from './subgraphs/compose.ts';
 import { BENCH_SUBGRAPH_NAMES, type BenchSubgraphName } from './subgraphs/definitions.ts';
 import { ProcessGroup, type PinnedProcess } from './federation/processes.ts';
@@ -104,14 +105,17 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
     });
     contenders.push({ name: 'bare @apollo/gateway + @apollo/server', url: `http://127.0.0.1:${port}/graphql`, process });
   };
+  // Our gateway as `npm start` serves it: compiled, plain node.
+  ensureBuilt();
+  const served = compiledEntry('start');
   const startOurs = async (name: string, extraEnv: Record<string, string>) => {
     const port = await freePort();
     const process = await group.start({
       name,
       cpus: GATEWAY_CPU,
-      entry: GATEWAY_ENTRY,
+      entry: served.entry,
       // The flags `npm start` runs the gateway with (package.json).
-      nodeArgs: [...GATEWAY_NODE_FLAGS, ...profile(name.replace(/\W+/g, '-'))],
+      nodeArgs: [...served.nodeFlags, ...profile(name.replace(/\W+/g, '-'))],
       env: {
         NODE_ENV: 'production',
         HOST: '127.0.0.1',

@@ -32,25 +32,27 @@ function mark(phase) {
 }
 
 mark('node, nothing loaded');
-const [{ loadConfig }, { createLogger }, { openPlatformServices }, { subgraphDefinition }, { buildExecutableSubgraph }, { createSupergraphServer }, { internalTokens }, { Agent }] =
+const [{ loadConfig }, { createLogger }, { openStorage }, { platformServices }, { subgraphDefinition }, { buildExecutableSubgraph }, { createSupergraphServer }, { internalTokens }, { Agent }] =
   await Promise.all([
-    dist('gateway/config.js'),
-    dist('gateway/logger.js'),
-    dist('gateway/platform-services.js'),
+    dist('gateway/app/config/load-config.js'),
+    dist('core/logger.js'),
+    dist('gateway/app/storage.js'),
+    dist('gateway/app/platform-services.js'),
     dist('subgraphs/registry.js'),
     dist('subgraphs/shared/build-subgraph-schema.js'),
     dist('gateway/executor/supergraph-server.js'),
-    dist('subgraphs/shared/internal-token.js'),
+    dist('core/identity/internal-token.js'),
     import('undici'),
   ]);
-await dist('gateway/start-gateway.js');
+await dist('gateway/app/start-gateway.js');
 mark('serve code imported (gateway, subgraphs, Apollo, Prisma client, PGlite modules)');
 
 const config = loadConfig(process.env, 'gateway');
 const logger = createLogger('warn');
-const platform = await openPlatformServices(config, logger);
+const storage = await openStorage(config, logger);
+const platform = await platformServices(config, storage, logger);
 mark(`database open: ${config.database.kind}, migrations checked/applied, one Prisma client connected`);
-await platform.database.prisma.user.count();
+await storage.database.prisma.user.count();
 mark('first Prisma query (query compiler warmed)');
 
 const localSchemas = new Map();
@@ -77,4 +79,6 @@ mark('Apollo Gateway + Server started (supergraph loaded, query planner ready)')
 
 await apollo.stop();
 await dispatcher.close();
-await platform.close();
+await platform.stopUpstreams();
+await platform.stopEventRelay();
+await storage.close();

@@ -3,14 +3,13 @@
  * idle memory, on a fresh PGlite folder, on a reused one, and on Postgres when
  * DATABASE_URL is set. Each run is bounded; every process started is stopped.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, postgresAvailable } from '../test/support/postgres.ts';
 import { ensureBuilt } from '../test/support/build.ts';
-import { freePort, ROOT } from '../test/support/processes.ts';
-import { serveCommand } from '../test/support/start-command.ts';
+import { compiledEntry, freePort, ROOT, startNodeProcess } from '../test/support/processes.ts';
 
 interface Sample {
   readonly scenario: string;
@@ -31,28 +30,21 @@ function rssMiB(pid: number): number {
 async function measure(scenario: string, env: Record<string, string>): Promise<Sample> {
   const port = await freePort();
   const started = performance.now();
-  // As package.json's `start` runs it (dist/ is built before the first measurement).
-  const { nodeArgs, entry } = serveCommand('start');
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: 'ignore',
-  });
+  // As package.json's `start` runs it (dist/ is built before the first measurement);
+  // main.ts prints its ready line once it listens, when /health first answers.
+  const gateway = await startNodeProcess({ ...compiledEntry('start'), env: { PORT: String(port), LOG_LEVEL: 'warn', ...env }, ready: /Gateway ready/, timeoutMs: 60_000 }).catch(
+    (error: unknown) => {
+      throw new Error(`${scenario}: ${(error as Error).message}`);
+    },
+  );
   try {
-    for (;;) {
-      if (performance.now() - started > 60_000) throw new Error(`${scenario}: not healthy within 60 s`);
-      if (child.exitCode !== null) throw new Error(`${scenario}: exited with ${child.exitCode}`);
-      const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-      if (healthy) break;
-      await sleep(25);
-    }
     const healthyMs = Math.round(performance.now() - started);
+    if (!(await fetch(`http://127.0.0.1:${port}/health`)).ok) throw new Error(`${scenario}: /health did not answer 200 once ready`);
     await sleep(3000);
     const detailed = (await (await fetch(`http://127.0.0.1:${port}/health/detailed`)).json()) as { data?: { process?: { startup_ms?: number } } };
-    return { scenario, healthyMs, idleRssMiB: rssMiB(child.pid ?? 0), reportedStartupMs: detailed.data?.process?.startup_ms ?? null };
+    return { scenario, healthyMs, idleRssMiB: rssMiB(gateway.pid), reportedStartupMs: detailed.data?.process?.startup_ms ?? null };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await gateway.stop();
   }
 }
 

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ensureBuilt } from '../support/build.ts';
-import { freePort, ROOT, untilReady } from '../support/processes.ts';
-import { serveCommand } from '../support/start-command.ts';
+import { compiledEntry, freePort, ROOT, untilReady } from '../support/processes.ts';
 
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 /** The JSON array of an exec-form instruction (continuation lines joined). */
@@ -32,7 +31,8 @@ describe('Dockerfile', () => {
   });
 
   it('runs the same node command as npm start, in exec form so signals reach node', () => {
-    const { nodeArgs, entry } = serveCommand('start');
+    const { nodeFlags, entry } = compiledEntry('start');
+  const nodeArgs = [...nodeFlags];
     expect(execForm('CMD')).toEqual(['node', ...nodeArgs, entry]);
   });
 

@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../support/build.ts';
 import { evaluateInProcess, procCmdline, procDescendants, procEnviron } from '../support/inspect-process.ts';
-import { freePort, ROOT, untilReady } from '../support/processes.ts';
-import { serveCommand } from '../support/start-command.ts';
+import { compiledEntry, freePort, ROOT, untilReady } from '../support/processes.ts';
 
 const baseEnv = () => ({ PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp' });
 
 /** What `npm start` runs, on embedded defaults: nothing configured but a port and a data folder. */
 describe('npm start on embedded defaults', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gateway-start-'));
-  const { nodeArgs, entry } = serveCommand('start');
+  const { nodeFlags, entry } = compiledEntry('start');
+  const nodeArgs = [...nodeFlags];
   const groups: number[] = [];
   beforeAll(() => ensureBuilt(), 120_000);
   afterAll(() => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -7,9 +8,21 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** tsx's loader by absolute URL, so an entry point runs from any working directory. */
 const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
-/** `npm start`'s entry point and node flags (package.json), in one place for every test and bench. */
+/** The gateway's entry point from source, as tests run it (benches run the compiled one: compiledEntry). */
 export const GATEWAY_ENTRY = 'gateway/app/main.ts';
-export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+/**
+ * What a package.json script serves with: the compiled entry point and node flags of
+ * its last step (the one after it builds dist/ when stale), read from package.json so
+ * tests and benches run exactly what users run; build first with build.ts's ensureBuilt.
+ */
+export function compiledEntry(script: 'start' | 'subgraph' = 'start'): { readonly entry: string; readonly nodeFlags: readonly string[] } {
+  const text = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[script] ?? '';
+  const [program, ...args] = text.split('&&').at(-1)?.trim().split(/\s+/) ?? [];
+  const entry = args.at(-1);
+  if (program !== 'node' || entry === undefined || !entry.endsWith('.js')) throw new Error(`package.json "${script}" does not end with 'node … <entry>.js': ${text}`);
+  return { entry, nodeFlags: args.slice(0, -1) };
+}
+
 /** `npm run subgraph`'s entry point. */
 export const SUBGRAPH_ENTRY = 'gateway/app/subgraph-main.ts';
 
