@@ -1,5 +1,4 @@
-import type { RecordedAttempt } from './delivery-queue.ts';
-import type { AttemptEntry } from './attempt-recording.ts';
+import type { AttemptEntry, RecordedAttempt } from './delivery-types.ts';
 
 export interface AttemptBatcherOptions {
   /** Writes a batch; one result per entry, in order (attempt-recording.ts). */

@@ -1,11 +1,7 @@
 import type { PrismaClient } from '../../../prisma/generated/client.ts';
-import type { AttemptRecord, ClaimedDelivery, RecordedAttempt } from './delivery-queue.ts';
+import type { AttemptEntry, RecordedAttempt } from './delivery-types.ts';
 
-/** One finished attempt waiting to be written. */
-export interface AttemptEntry {
-  readonly delivery: ClaimedDelivery;
-  readonly attempt: AttemptRecord;
-}
+export type { AttemptEntry } from './delivery-types.ts';
 
 /**
  * Records a batch of attempts in one statement, whatever its size: the rows go as
