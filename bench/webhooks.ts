@@ -39,13 +39,23 @@ const PROFILE_DIR = process.env['BENCH_WEBHOOK_CPU_PROFILE'];
  * client objects; a bench-only probe.
  */
 let statements = 0;
+/** BENCH_WEBHOOK_SQL_TIMES=1: count and wall time per statement kind (its first 60 characters), printed at the end. */
+const SQL_TIMES = process.env['BENCH_WEBHOOK_SQL_TIMES'] === '1';
+const sqlTimes = new Map<string, [number, number]>();
 for (const prototype of [pg.Client.prototype, PGlite.prototype] as unknown as Array<Record<'query' | 'exec', (...args: unknown[]) => unknown>>) {
   for (const method of ['query', 'exec'] as const) {
     const original = prototype[method];
     if (typeof original !== 'function') continue;
     prototype[method] = function (this: unknown, ...args: unknown[]) {
       statements += 1;
-      return original.apply(this, args);
+      const result = original.apply(this, args);
+      if (SQL_TIMES && result instanceof Promise) {
+        const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string } | undefined)?.text);
+        const kind = text.replace(/\s+/g, ' ').trim().slice(0, 60);
+        const t0 = performance.now();
+        void result.finally(() => sqlTimes.set(kind, [(sqlTimes.get(kind)?.[0] ?? 0) + 1, (sqlTimes.get(kind)?.[1] ?? 0) + performance.now() - t0]));
+      }
+      return result;
     };
   }
 }
@@ -176,4 +186,8 @@ console.log('|---|---:|---:|---:|---:|---:|---:|');
 const format = (value: number) => Math.round(value).toLocaleString('en-US');
 for (const row of rows) {
   console.log(`| ${row.database} | ${format(row.deliveries)} | ${format(row.enqueuePerSecond)} | ${row.seconds.toFixed(2)} | ${format(row.perSecond)} | ${format(row.cpuMicrosPerDelivery)} | ${row.statementsPerDelivery.toFixed(2)} |`);
+}
+if (SQL_TIMES) {
+  console.log('| statement | count | mean ms |\n|---|---:|---:|');
+  for (const [kind, [count, ms]] of [...sqlTimes].sort((a, b) => b[1][1] - a[1][1]).slice(0, 12)) console.log(`| \`${kind}\` | ${count} | ${(ms / count).toFixed(2)} |`);
 }
