@@ -122,6 +122,15 @@ function suite(kind: string, open: () => Promise<{ config: DatabaseConfig; clean
       expect(await endpointFailingSince()).toBeNull();
     });
 
+    it('records an answer whose body holds NUL bytes, which Postgres text cannot store', async () => {
+      const [delivery] = await claimed(1);
+      const attempt = { ...succeeded(at(1)), responseExcerpt: 'bin\u0000ary' };
+      const [result] = await recordAttempts(database.prisma, [{ delivery: delivery!, attempt }]);
+      expect(result!.recorded).toBe(true);
+      const row = await database.prisma.webhookAttempt.findFirstOrThrow({ where: { deliveryId: delivery!.id } });
+      expect(row.responseExcerpt).toBe('bin\uFFFDary');
+    });
+
     it('keeps a run of failures that began in an earlier batch', async () => {
       const [a, b] = await claimed(2);
       await recordAttempts(database.prisma, [{ delivery: a!, attempt: failed(at(5)) }]);

@@ -4,6 +4,13 @@ import type { AttemptEntry, RecordedAttempt } from './delivery-types.ts';
 export type { AttemptEntry } from './delivery-types.ts';
 
 /**
+ * Postgres text cannot hold NUL, and a receiver's body may: left in, the statement
+ * fails, the attempt is never recorded and the delivery is sent again at every
+ * lease lapse. U+FFFD marks where the byte was.
+ */
+const storable = (text: string | null): string | null => (text === null || !text.includes('\u0000') ? text : text.replaceAll('\u0000', '\uFFFD'));
+
+/**
  * Records a batch of attempts in one statement, whatever its size: the rows go as
  * one array per column, unnested by the database (as the usage sink does), so the
  * round trip, the parse and the plan are paid once per batch instead of once per
@@ -33,8 +40,8 @@ export async function recordAttempts(prisma: PrismaClient, entries: readonly Att
         ${column((e) => e.attempt.durationMs)}::int[],
         ${column((e) => e.attempt.succeeded)}::boolean[],
         ${column((e) => e.attempt.responseStatus)}::int[],
-        ${column((e) => e.attempt.responseExcerpt)}::text[],
-        ${column((e) => e.attempt.error)}::text[]
+        ${column((e) => storable(e.attempt.responseExcerpt))}::text[],
+        ${column((e) => storable(e.attempt.error))}::text[]
       ) WITH ORDINALITY AS b(id, claim_token, attempt_number, status, delay_ms, started_at, duration_ms, succeeded, response_status, response_excerpt, error, ord)
     ), done AS (
       UPDATE webhook_deliveries d
