@@ -4,9 +4,15 @@
  * times until every delivery is recorded as succeeded by a local receiver that
  * answers 200 at once. On PGlite in memory, and on Postgres when DATABASE_URL is
  * set (in a database the bench creates and drops). Bounded; stops what it starts.
+ * Beside the rate it reports this process's CPU time and SQL round trips per
+ * delivery, which a busy shared machine distorts far less than the rate.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import type { WebhooksConfig } from '../subgraphs/webhooks/delivery/start-delivery.ts';
 import { platformEvent } from '../core/events/event-bus.ts';
 import { memoryEventBus } from '../core/events/memory-event-bus.ts';
@@ -21,6 +27,38 @@ import { createTestDatabase, postgresAvailable } from '../test/support/postgres.
 const EVENTS = Number(process.env['BENCH_WEBHOOK_EVENTS'] ?? 5_000);
 const CONCURRENCY = Number(process.env['BENCH_WEBHOOK_CONCURRENCY'] ?? 50);
 const LIMIT_MS = 120_000;
+/** `pglite`, `postgres` or both (comma separated); Postgres runs only when DATABASE_URL is set. */
+const DATABASES = (process.env['BENCH_WEBHOOK_DATABASES'] ?? 'pglite,postgres').split(',');
+/** A folder: the delivery phase alone is CPU-profiled into `<folder>/webhooks-<database>.cpuprofile`. */
+const PROFILE_DIR = process.env['BENCH_WEBHOOK_CPU_PROFILE'];
+
+/**
+ * Every statement either driver sends, counted where the Prisma adapters hand it
+ * over (pg's `Client#query`, PGlite's `query`/`exec`), so a transaction's BEGIN
+ * and COMMIT count too. Patched on the prototypes because the adapters own the
+ * client objects; a bench-only probe.
+ */
+let statements = 0;
+/** BENCH_WEBHOOK_SQL_TIMES=1: count and wall time per statement kind (its first 60 characters), printed at the end. */
+const SQL_TIMES = process.env['BENCH_WEBHOOK_SQL_TIMES'] === '1';
+const sqlTimes = new Map<string, [number, number]>();
+for (const prototype of [pg.Client.prototype, PGlite.prototype] as unknown as Array<Record<'query' | 'exec', (...args: unknown[]) => unknown>>) {
+  for (const method of ['query', 'exec'] as const) {
+    const original = prototype[method];
+    if (typeof original !== 'function') continue;
+    prototype[method] = function (this: unknown, ...args: unknown[]) {
+      statements += 1;
+      const result = original.apply(this, args);
+      if (SQL_TIMES && result instanceof Promise) {
+        const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string } | undefined)?.text);
+        const kind = text.replace(/\s+/g, ' ').trim().slice(0, 60);
+        const t0 = performance.now();
+        void result.finally(() => sqlTimes.set(kind, [(sqlTimes.get(kind)?.[0] ?? 0) + 1, (sqlTimes.get(kind)?.[1] ?? 0) + performance.now() - t0]));
+      }
+      return result;
+    };
+  }
+}
 
 interface Row {
   readonly database: string;
@@ -28,6 +66,9 @@ interface Row {
   readonly enqueuePerSecond: number;
   readonly seconds: number;
   readonly perSecond: number;
+  /** User + system CPU of this process (worker, receiver, and PGlite when embedded). */
+  readonly cpuMicrosPerDelivery: number;
+  readonly statementsPerDelivery: number;
 }
 
 async function receiver(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
@@ -46,6 +87,19 @@ async function receiver(): Promise<{ url: string; hits: () => number; close: () 
     url: `http://127.0.0.1:${port}/hooks`,
     hits: () => hits,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** Starts V8's sampling profiler; the returned function stops it and writes the profile. */
+async function profileInto(file: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
   };
 }
 
@@ -78,10 +132,15 @@ async function measure(label: string, config: DatabaseConfig): Promise<Row> {
       disableAfterMs: 86_400_000,
       allowPrivateTargets: ['loopback'],
     };
+    const stopProfile = PROFILE_DIR ? await profileInto(`${PROFILE_DIR}/webhooks-${config.kind}.cpuprofile`) : undefined;
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const statementsBefore = statements;
+    let polls = 0;
     const worker = startWebhookDelivery(settings, { prisma, events, webhookTargets: targetGuard(['loopback']) }, createLogger('warn'));
     try {
       for (;;) {
+        polls += 1;
         const done = await prisma.webhookDelivery.count({ where: { status: 'succeeded' } });
         if (done >= EVENTS) break;
         if (performance.now() - started > LIMIT_MS) throw new Error(`${label}: only ${done} of ${EVENTS} delivered within ${LIMIT_MS} ms`);
@@ -91,7 +150,18 @@ async function measure(label: string, config: DatabaseConfig): Promise<Row> {
       await worker.stop();
     }
     const seconds = (performance.now() - started) / 1000;
-    return { database: label, deliveries: EVENTS, enqueuePerSecond: EVENTS / enqueueSeconds, seconds, perSecond: EVENTS / seconds };
+    const cpu = process.cpuUsage(cpuBefore);
+    await stopProfile?.();
+    return {
+      database: label,
+      deliveries: EVENTS,
+      enqueuePerSecond: EVENTS / enqueueSeconds,
+      seconds,
+      perSecond: EVENTS / seconds,
+      cpuMicrosPerDelivery: (cpu.user + cpu.system) / EVENTS,
+      // The bench's own progress polls are one statement each.
+      statementsPerDelivery: (statements - statementsBefore - polls) / EVENTS,
+    };
   } finally {
     await events.close();
     await target.close();
@@ -100,8 +170,8 @@ async function measure(label: string, config: DatabaseConfig): Promise<Row> {
 }
 
 const rows: Row[] = [];
-rows.push(await measure('PGlite (in memory)', { kind: 'pglite', dataDir: 'memory://' }));
-if (postgresAvailable) {
+if (DATABASES.includes('pglite')) rows.push(await measure('PGlite (in memory)', { kind: 'pglite', dataDir: 'memory://' }));
+if (postgresAvailable && DATABASES.includes('postgres')) {
   const database = await createTestDatabase();
   try {
     rows.push(await measure('Postgres (DATABASE_URL)', { kind: 'postgres', url: database.url }));
@@ -111,9 +181,13 @@ if (postgresAvailable) {
 }
 
 console.log(`${EVENTS} deliveries, ${CONCURRENCY} in flight, receiver on loopback answering 200 at once`);
-console.log('| database | deliveries | queued/s (outbox) | seconds | deliveries/s |');
-console.log('|---|---:|---:|---:|---:|');
+console.log('| database | deliveries | queued/s (outbox) | seconds | deliveries/s | CPU µs per delivery | SQL statements per delivery |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
 const format = (value: number) => Math.round(value).toLocaleString('en-US');
 for (const row of rows) {
-  console.log(`| ${row.database} | ${format(row.deliveries)} | ${format(row.enqueuePerSecond)} | ${row.seconds.toFixed(2)} | ${format(row.perSecond)} |`);
+  console.log(`| ${row.database} | ${format(row.deliveries)} | ${format(row.enqueuePerSecond)} | ${row.seconds.toFixed(2)} | ${format(row.perSecond)} | ${format(row.cpuMicrosPerDelivery)} | ${row.statementsPerDelivery.toFixed(2)} |`);
+}
+if (SQL_TIMES) {
+  console.log('| statement | count | mean ms |\n|---|---:|---:|');
+  for (const [kind, [count, ms]] of [...sqlTimes].sort((a, b) => b[1][1] - a[1][1]).slice(0, 12)) console.log(`| \`${kind}\` | ${count} | ${(ms / count).toFixed(2)} |`);
 }

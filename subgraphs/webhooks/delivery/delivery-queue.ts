@@ -1,39 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../../prisma/generated/client.ts';
+import { recordAttempts } from './attempt-recording.ts';
+import type { AttemptEntry, ClaimedDelivery, RecordedAttempt } from './delivery-types.ts';
 
-/** A claimed delivery with what is needed to send it. */
-export interface ClaimedDelivery {
-  readonly id: string;
-  readonly claimToken: string;
-  /** 1-based; counts claims, so an attempt cut short by a crash still counts. */
-  readonly attemptNumber: number;
-  readonly messageId: string;
-  readonly eventType: string;
-  readonly payload: unknown;
-  readonly occurredAt: Date;
-  readonly endpointId: string;
-  readonly ownerId: string;
-  readonly url: string;
-  readonly secrets: readonly string[];
-}
-
-export interface AttemptRecord {
-  readonly startedAt: Date;
-  readonly durationMs: number;
-  readonly succeeded: boolean;
-  readonly responseStatus: number | null;
-  readonly responseExcerpt: string | null;
-  readonly error: string | null;
-  /** Where the delivery goes next: done, failed for good, or due again after a delay. */
-  readonly next: { readonly status: 'succeeded' } | { readonly status: 'failed' } | { readonly status: 'pending'; readonly delayMs: number };
-}
-
-export interface RecordedAttempt {
-  /** False when the claim had lapsed (another worker took the delivery over) or the endpoint was disabled meanwhile. */
-  readonly recorded: boolean;
-  /** When the endpoint's current run of failures began; null after a success. */
-  readonly failingSince: Date | null;
-}
+export type { AttemptEntry, AttemptRecord, ClaimedDelivery, RecordedAttempt } from './delivery-types.ts';
 
 /**
  * The durable queue in SQL that PGlite and Postgres both run. Claiming is one
@@ -41,12 +11,14 @@ export interface RecordedAttempt {
  * workers take disjoint rows without waiting), then stamped with a claim token
  * and a lease in `next_attempt_at`. A worker that dies leaves the row to come due
  * again when the lease lapses; one that lives records its attempt only while its
- * token still holds the row, so an attempt is never recorded twice.
+ * token still holds the row, so an attempt is never recorded twice. Attempts are
+ * recorded in batches, one statement each (attempt-recording.ts).
  * Times are UTC because the columns are `timestamp without time zone`.
  */
 export interface DeliveryQueue {
   claim(limit: number): Promise<ClaimedDelivery[]>;
-  record(delivery: ClaimedDelivery, attempt: AttemptRecord): Promise<RecordedAttempt>;
+  /** One result per entry, in order. */
+  recordMany(entries: readonly AttemptEntry[]): Promise<RecordedAttempt[]>;
 }
 
 interface ClaimRow {
@@ -104,41 +76,6 @@ export function deliveryQueue(prisma: PrismaClient, options: { leaseMs: number }
       }));
     },
 
-    async record(delivery, attempt) {
-      const status = attempt.next.status;
-      const delayMs = attempt.next.status === 'pending' ? attempt.next.delayMs : 0;
-      const startedAt = attempt.startedAt.toISOString();
-      const rows = await prisma.$queryRaw<Array<{ failing_since: Date | null }>>`
-        WITH done AS (
-          UPDATE webhook_deliveries
-          SET status = ${status}::"WebhookDeliveryStatus",
-              claim_token = NULL,
-              next_attempt_at = (now() AT TIME ZONE 'UTC') + ${delayMs}::double precision * interval '1 millisecond',
-              last_attempt_at = ${startedAt}::timestamp,
-              last_response_status = ${attempt.responseStatus}::int,
-              last_error = ${attempt.error}::text,
-              completed_at = CASE WHEN ${status} = 'pending' THEN NULL ELSE (now() AT TIME ZONE 'UTC') END
-          WHERE id = ${delivery.id}::uuid AND claim_token = ${delivery.claimToken}::uuid
-          RETURNING id, endpoint_id
-        ), logged AS (
-          INSERT INTO webhook_attempts (id, delivery_id, attempt_number, started_at, duration_ms, succeeded, response_status, response_excerpt, error)
-          SELECT gen_random_uuid(), done.id, ${delivery.attemptNumber}::int, ${startedAt}::timestamp, ${attempt.durationMs}::int,
-                 ${attempt.succeeded}::boolean, ${attempt.responseStatus}::int, ${attempt.responseExcerpt}::text, ${attempt.error}::text
-          FROM done
-          RETURNING delivery_id
-        ), endpoint AS (
-          -- Written only when the run of failures starts or ends: a busy endpoint's row is not a hot spot.
-          UPDATE webhook_endpoints e
-          SET failing_since = CASE WHEN ${attempt.succeeded}::boolean THEN NULL ELSE ${startedAt}::timestamp END
-          FROM done
-          WHERE e.id = done.endpoint_id AND (e.failing_since IS NULL) = NOT ${attempt.succeeded}::boolean
-          RETURNING e.failing_since
-        )
-        SELECT COALESCE((SELECT failing_since FROM endpoint), e.failing_since) AS failing_since
-        FROM done JOIN webhook_endpoints e ON e.id = done.endpoint_id`;
-      const row = rows[0];
-      if (!row) return { recorded: false, failingSince: null };
-      return { recorded: true, failingSince: attempt.succeeded ? null : row.failing_since };
-    },
+    recordMany: (entries) => recordAttempts(prisma, entries),
   };
 }

@@ -2,6 +2,7 @@ import type { PrismaClient } from '../../../prisma/generated/client.ts';
 import { platformEvent, type EventBus } from '../../../core/events/event-bus.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { disableEndpoint } from '../endpoint-disabling.ts';
+import { attemptBatcher } from './attempt-batcher.ts';
 import { deliveryQueue, type AttemptRecord, type ClaimedDelivery } from './delivery-queue.ts';
 import { delayAfterFailure } from './retry-schedule.ts';
 import { signWebhook } from './signature.ts';
@@ -39,6 +40,8 @@ export interface DeliveryWorker {
  */
 export function deliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const queue = deliveryQueue(options.prisma, { leaseMs: options.leaseMs });
+  // At most every attempt in flight finishes during one write.
+  const recorder = attemptBatcher({ recordMany: queue.recordMany, maxBatch: Math.max(1, options.concurrency) });
   const inFlight = new Set<Promise<void>>();
   let running = false;
   let loop: Promise<void> | undefined;
@@ -88,7 +91,7 @@ export function deliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
     const result = await options.sender.send(delivery.url, headers, body);
     const durationMs = Math.round(performance.now() - t0);
     const attempt = outcomeOf(delivery, result, startedAt, durationMs);
-    const recorded = await queue.record(delivery, attempt);
+    const recorded = await recorder.record({ delivery, attempt });
     if (!recorded.recorded) {
       options.logger.warn({ deliveryId: delivery.id }, 'webhook attempt finished after its claim lapsed; not recorded');
       return;
