@@ -19,7 +19,7 @@ describe('configuration', () => {
     expect(config.modules.upstreams).toEqual({});
     expect(config.http.port).toBe(4000);
     expect(config.jwt.keys.algorithm).toBe('HS256');
-    expect(config.jwt.ttlSeconds).toBe(86_400);
+    expect(config.jwt.ttlSeconds).toBe(900);
     expect(config.subscriptions).toEqual({ maxConnectionsPerPrincipal: 20, maxQueuedEvents: 1000 });
     expect(Object.isFrozen(config)).toBe(true);
   });
