@@ -60,7 +60,10 @@ export function mfaMutations(services: SubgraphServices, factors: MfaFactors, se
       if (await factors.isEnabled(principal.userId)) throw validationError('MFA is already enabled');
       refuseUnaccepted(await factors.checkCode(principal.userId, input.code, { pending: true }));
       await prisma.mfaFactor.update({ where: { userId: principal.userId }, data: { confirmedAt: new Date() } });
-      return { recoveryCodes: await factors.issueRecoveryCodes(principal.userId) };
+      const recoveryCodes = await factors.issueRecoveryCodes(principal.userId);
+      // Tokens signed in without the factor (this one included) would pass for an account without MFA: sign in again.
+      await sessions.revokeAllOf(principal.userId);
+      return { recoveryCodes };
     },
 
     disableMfa: async (_root, args, context) => {

@@ -37,6 +37,8 @@ export interface RefreshSessions {
   rotate(refreshToken: string, callerId: string | null): Promise<SessionTokens & { user: SessionUser }>;
   /** Revokes the family the given access token belongs to (logout); false when it has none. */
   revokeFamilyOf(accessTokenId: string): Promise<boolean>;
+  /** Revokes every sign-in of the account (a second factor was just enabled: tokens without it must go). */
+  revokeAllOf(userId: string): Promise<void>;
 }
 
 const TOKEN_PREFIX = 'rt_';
@@ -119,6 +121,11 @@ export function refreshSessions(options: RefreshSessionsOptions): RefreshSession
       if (!row) return false;
       await revokeFamily(row.familyId);
       return true;
+    },
+
+    async revokeAllOf(userId) {
+      const families = await prisma.refreshToken.findMany({ where: { userId, revokedAt: null }, distinct: ['familyId'], select: { familyId: true } });
+      for (const { familyId } of families) await revokeFamily(familyId);
     },
   };
 }

@@ -106,7 +106,7 @@ export const authTypeDefs = gql`
     verifyMfa(challenge: String!, code: String!): AuthPayload!
     "Starts TOTP enrolment (replacing an unconfirmed one); active after confirmMfa."
     enrolMfa: MfaEnrolment!
-    "Activates the enrolled factor with a current code; answers the recovery codes."
+    "Activates the enrolled factor with a current code; answers the recovery codes and ends every sign-in of the account (sign in again with a code)."
     confirmMfa(code: String!): MfaConfirmation!
     "Removes the factor and its recovery codes; needs a current TOTP or recovery code."
     disableMfa(code: String!): Boolean!

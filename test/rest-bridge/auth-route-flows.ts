@@ -16,13 +16,17 @@ export const freshSignIn = async (context: BridgeContext): Promise<{ email: stri
   return { email, token: login.access_token, refresh: login.refresh_token };
 };
 
-/** A fresh account with a confirmed TOTP factor and its recovery codes. */
+/** A fresh account with a confirmed TOTP factor, signed in with it, and its unused recovery codes. */
 export const mfaAccount = async (context: BridgeContext): Promise<{ email: string; token: string; recoveryCodes: string[] }> => {
   const account = await freshSignIn(context);
   const { secret } = await dataOf<{ secret: string }>(await context.call('POST', '/auth/mfa/enrol', { token: account.token }));
   const confirmed = await dataOf<{ recovery_codes: string[] }>(
     await context.call('POST', '/auth/mfa/confirm', { token: account.token, body: { code: totpCode(secret) } }),
   );
-  return { ...account, recoveryCodes: confirmed.recovery_codes };
+  // Confirming ended the password-only sign-in: sign in again with the first recovery code.
+  const challenge = await dataOf<{ mfa_challenge: string }>(await context.call('POST', '/auth/login', { body: { email: account.email, password: PASSWORD } }));
+  const [first, ...rest] = confirmed.recovery_codes;
+  const verified = await dataOf<{ access_token: string }>(await context.call('POST', '/auth/mfa/verify', { body: { challenge: challenge.mfa_challenge, code: first } }));
+  return { email: account.email, token: verified.access_token, recoveryCodes: rest };
 };
 

@@ -42,12 +42,21 @@ export function confirmMfa(baseUrl: string, token: string, code: string): Promis
   return graphql(baseUrl, 'mutation($code: String!) { confirmMfa(code: $code) { recoveryCodes } }', { code }, { token });
 }
 
-/** Enrols and confirms a factor with the code of `confirmAtMs`; answers the secret and the recovery codes. */
+/** Enrols and confirms a factor with the code of `confirmAtMs` (which ends the account's sign-ins); answers the secret and the recovery codes. */
 export async function enableMfa(baseUrl: string, token: string, confirmAtMs = Date.now()): Promise<{ secret: string; recoveryCodes: string[] }> {
   const { secret } = await enrolMfa(baseUrl, token);
   const confirmed = await confirmMfa(baseUrl, token, totpCode(secret, confirmAtMs));
   expect(confirmed.errors).toBeUndefined();
   return { secret, recoveryCodes: confirmed.data!.confirmMfa.recoveryCodes };
+}
+
+/** Both steps of an MFA sign-in; answers the tokens. */
+export async function signInWithCode(baseUrl: string, email: string, code: string, password = 'correct horse battery'): Promise<SignIn> {
+  const challenge = (await signIn(baseUrl, email, password)).mfaChallenge;
+  expect(challenge).toBeTruthy();
+  const verified = await verifyMfa(baseUrl, challenge!, code);
+  expect(verified.errors).toBeUndefined();
+  return verified.data!.verifyMfa;
 }
 
 /** Waits, when needed, so the next `marginMs` stay inside one 30 s step: edge tests must not straddle a step change. */
