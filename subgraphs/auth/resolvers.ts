@@ -95,9 +95,9 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
           throw unauthenticated('Invalid email or password');
         }
         if (!(await passwords.verify(input.password, user.passwordHash))) throw unauthenticated('Invalid email or password');
-        proveCaller(context, { userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
-        // The password alone earns no token once a second factor is enrolled: verifyMfa finishes the sign-in.
+        // The password alone earns no token, nor the owner's view of the account, once a second factor is enrolled.
         if (await factors.isEnabled(user.id)) return challengePayload(await factors.createChallenge(user.id), user);
+        proveCaller(context, { userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
         const tokens = await sessions.start(user, { mfaVerified: false });
         return tokensPayload(tokens, user, await factors.enrolmentOwed(user));
       },

@@ -87,6 +87,16 @@ describe('TOTP second factor (embedded)', () => {
     expect((await verifyMfa(gateway.url, challenge, totpCode(secret, Date.now() + STEP_MS))).errors).toBeUndefined();
   });
 
+  it("a password alone does not read the owner's fields in the login response once MFA is enabled", async () => {
+    const user = await registerAndLogin(gateway.url, 'owner-view@mfa.test');
+    await enableMfa(gateway.url, user.token);
+    const result = await graphql(gateway.url, 'mutation($input: LoginInput!) { login(input: $input) { mfaRequired user { email apiKeys { name } } } }', {
+      input: { email: 'owner-view@mfa.test', password: 'correct horse battery' },
+    });
+    expect(firstErrorCode(result)).toBe('AUTHENTICATION_REQUIRED');
+    expect(JSON.stringify(result.data ?? null)).not.toContain('owner-view@mfa.test');
+  });
+
   it('recovery codes stand in for a code once each', async () => {
     const user = await registerAndLogin(gateway.url, 'recovery@mfa.test');
     const { recoveryCodes } = await enableMfa(gateway.url, user.token);
