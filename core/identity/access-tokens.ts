@@ -36,6 +36,21 @@ export interface AccessClaims {
   readonly tokenId: string;
   /** Unix seconds. */
   readonly expiresAt: number;
+  /** The sign-in passed a second factor (`amr` holds `otp`). */
+  readonly mfaVerified: boolean;
+  /** The account has a second factor, or REQUIRE_MFA covers its tier: rules marked `mfaVerified` refuse the token without one. */
+  readonly mfaRequired: boolean;
+}
+
+/** Who a token is for and how they signed in. */
+export interface TokenSubject {
+  readonly userId: string;
+  readonly tier: Tier;
+  readonly scopes: readonly Scope[];
+  /** @default false */
+  readonly mfaVerified?: boolean;
+  /** @default false */
+  readonly mfaRequired?: boolean;
 }
 
 export interface IssuedToken {
@@ -46,7 +61,7 @@ export interface IssuedToken {
 }
 
 export interface AccessTokens {
-  issue(subject: { userId: string; tier: Tier; scopes: readonly Scope[] }): Promise<IssuedToken>;
+  issue(subject: TokenSubject): Promise<IssuedToken>;
   /** Throws AUTHENTICATION_REQUIRED for anything but a well-formed, unexpired token of the configured algorithm. */
   verify(token: string): Promise<AccessClaims>;
   /** The public keys for `/.well-known/jwks.json`; null with a shared secret. */
@@ -59,6 +74,10 @@ const customClaims = z.object({
   exp: z.number(),
   tier: z.enum(TIER_NAMES),
   scopes: z.array(z.enum(SCOPES)),
+  // RFC 8176 authentication methods; tokens issued before MFA existed carry none.
+  amr: z.array(z.string()).default(['pwd']),
+  mfa_verified: z.boolean().default(false),
+  mfa_required: z.boolean().default(false),
 });
 
 interface KeyPair {
@@ -84,11 +103,17 @@ export async function accessTokens(config: JwtConfig): Promise<AccessTokens> {
   const verified = verifiedTokenCache<AccessClaims>();
 
   return {
-    async issue({ userId, tier, scopes }) {
+    async issue({ userId, tier, scopes, mfaVerified = false, mfaRequired = false }) {
       const tokenId = randomUUID();
       const now = Math.floor(Date.now() / 1000);
       const expiresAt = now + config.ttlSeconds;
-      const token = await new SignJWT({ tier, scopes: [...scopes] } satisfies JWTPayload)
+      const token = await new SignJWT({
+        tier,
+        scopes: [...scopes],
+        amr: mfaVerified ? ['pwd', 'otp'] : ['pwd'],
+        mfa_verified: mfaVerified,
+        mfa_required: mfaRequired,
+      } satisfies JWTPayload)
         .setProtectedHeader(keys.kid ? { alg: algorithm, kid: keys.kid, typ: 'JWT' } : { alg: algorithm, typ: 'JWT' })
         .setSubject(userId)
         .setJti(tokenId)
@@ -112,7 +137,7 @@ export async function accessTokens(config: JwtConfig): Promise<AccessTokens> {
           requiredClaims: ['sub', 'jti', 'exp', 'iat'],
         });
         const claims = customClaims.parse(payload);
-        const accessClaims: AccessClaims = Object.freeze({ userId: claims.sub, tier: claims.tier, scopes: Object.freeze(claims.scopes), tokenId: claims.jti, expiresAt: claims.exp });
+        const accessClaims: AccessClaims = Object.freeze({ userId: claims.sub, tier: claims.tier, scopes: Object.freeze(claims.scopes), tokenId: claims.jti, expiresAt: claims.exp, mfaVerified: claims.mfa_verified, mfaRequired: claims.mfa_required });
         verified.set(token, accessClaims);
         return accessClaims;
       } catch (error) {

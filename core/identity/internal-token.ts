@@ -40,6 +40,8 @@ const principalClaim = z.discriminatedUnion('kind', [
     scopes: z.array(z.enum(SCOPES)),
     tokenId: z.string(),
     expiresAt: z.number(),
+    mfaVerified: z.boolean().default(false),
+    mfaRequired: z.boolean().default(false),
   }),
   z.object({
     kind: z.literal('apiKey'),

@@ -12,6 +12,10 @@ export type Principal =
       readonly tokenId: string;
       /** Unix seconds. */
       readonly expiresAt: number;
+      /** The sign-in passed a second factor. */
+      readonly mfaVerified: boolean;
+      /** The account has a second factor or REQUIRE_MFA covers its tier. */
+      readonly mfaRequired: boolean;
     }
   | {
       readonly kind: 'apiKey';

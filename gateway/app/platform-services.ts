@@ -44,6 +44,7 @@ export async function platformServices(config: AppConfig, storage: Storage, logg
     passwords: passwordHasher(),
     registrationEnabled: config.registrationEnabled,
     loginThrottle: loginThrottle({ store: rateLimitStore }),
+    sessions: config.sessions,
     rateLimits: rateLimitResolver({ tiers: config.rateLimits.tiers }),
     moduleUpstreams: upstreams,
     moduleStatus,

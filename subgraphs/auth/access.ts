@@ -1,4 +1,4 @@
-import { adminOnly, allow, authenticated, ownerOrAdmin, userItself, type AccessRuleMap } from '../shared/access-rules.ts';
+import { adminOnly, allow, authenticated, mfaVerified, ownerOrAdmin, userItself, type AccessRuleMap } from '../shared/access-rules.ts';
 
 export const authAccess: AccessRuleMap = {
   'Query.me': authenticated(),
@@ -7,7 +7,12 @@ export const authAccess: AccessRuleMap = {
   'Mutation.register': allow,
   'Mutation.login': allow,
   'Mutation.logout': authenticated({ userOnly: true }),
-  'Mutation.setUserTier': adminOnly,
+  'Mutation.refreshToken': allow,
+  'Mutation.verifyMfa': allow,
+  'Mutation.enrolMfa': authenticated({ userOnly: true }),
+  'Mutation.confirmMfa': authenticated({ userOnly: true }),
+  'Mutation.disableMfa': authenticated({ userOnly: true }),
+  'Mutation.setUserTier': mfaVerified(adminOnly),
   'User.*': allow,
   'User.email': ownerOrAdmin(userItself),
   'User.scopes': ownerOrAdmin(userItself),
@@ -15,4 +20,6 @@ export const authAccess: AccessRuleMap = {
   'NewAccount.*': allow,
   'AuthPayload.*': allow,
   'CredentialInfo.*': allow,
+  'MfaEnrolment.*': allow,
+  'MfaConfirmation.*': allow,
 };

@@ -13,6 +13,8 @@ export interface LoginThrottleOptions {
 export interface LoginThrottle {
   /** Counts one attempt; throws RATE_LIMIT_EXCEEDED once the account or the address is over its limit. */
   attempt(email: string, address: string | null): Promise<void>;
+  /** The same limits for second-factor codes, counted apart from passwords: per account id and per address. */
+  attemptCode(userId: string, address: string | null): Promise<void>;
 }
 
 /**
@@ -21,21 +23,23 @@ export interface LoginThrottle {
  */
 export function loginThrottle(options: LoginThrottleOptions): LoginThrottle {
   const limits = options.limits ?? LOGIN_ATTEMPT_LIMITS;
+  const count = async (purpose: 'login' | 'mfa', account: string, address: string | null, refusal: string): Promise<void> => {
+    const checks = [options.store.consume(`${purpose}:account:${account}`, [limits.perAccount])];
+    if (address) checks.push(options.store.consume(`${purpose}:address:${address}`, [limits.perAddress]));
+    let decisions;
+    try {
+      decisions = await Promise.all(checks);
+    } catch (error) {
+      if (error instanceof RateLimitUnavailableError) throw serviceUnavailable('Login is temporarily unavailable');
+      throw error;
+    }
+    const refused = decisions.find((decision) => !decision.allowed);
+    if (refused) {
+      throw rateLimited(Math.max(1, Math.ceil(refused.retryAfterMs / 1000)), refusal);
+    }
+  };
   return {
-    async attempt(email, address) {
-      const checks = [options.store.consume(`login:account:${email}`, [limits.perAccount])];
-      if (address) checks.push(options.store.consume(`login:address:${address}`, [limits.perAddress]));
-      let decisions;
-      try {
-        decisions = await Promise.all(checks);
-      } catch (error) {
-        if (error instanceof RateLimitUnavailableError) throw serviceUnavailable('Login is temporarily unavailable');
-        throw error;
-      }
-      const refused = decisions.find((decision) => !decision.allowed);
-      if (refused) {
-        throw rateLimited(Math.max(1, Math.ceil(refused.retryAfterMs / 1000)), 'Too many login attempts; try again later');
-      }
-    },
+    attempt: (email, address) => count('login', email, address, 'Too many login attempts; try again later'),
+    attemptCode: (userId, address) => count('mfa', userId, address, 'Too many verification codes; try again later'),
   };
 }

@@ -14,6 +14,11 @@ import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import { committedEventPublisher, recordEventForReplicas } from '../shared/event-outbox.ts';
 import { isUuid } from '../shared/ids.ts';
 import { proveCaller } from '../../core/identity/proven-callers.ts';
+import { mfaFactors } from './mfa-factors.ts';
+import { mfaMutations } from './mfa-resolvers.ts';
+import { refreshMutations } from './refresh-resolvers.ts';
+import { refreshSessions } from './refresh-sessions.ts';
+import { challengePayload, tokensPayload } from './session-payload.ts';
 
 const email = z.string().trim().toLowerCase().email('must be a valid email address').max(254);
 const credentials = z.object({ email, password: z.string().min(1, 'is required').max(1024) });
@@ -26,6 +31,14 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
   const { prisma, passwords, accessTokens, events } = services;
   // Replicas hold revocations and tiers in memory: what they must hear is queued with the change.
   const publishCommitted = committedEventPublisher({ prisma, events, logger: services.logger });
+  const factors = mfaFactors({ prisma, requireMfaFor: services.sessions.requireMfaFor });
+  const sessions = refreshSessions({
+    prisma,
+    accessTokens,
+    publishCommitted,
+    refreshTtlSeconds: services.sessions.refreshTtlSeconds,
+    mfaRequired: (user) => factors.isRequired(user),
+  });
 
   const findUser = async (id: string) => {
     // Ids are UUIDs; anything else cannot exist, and Postgres would reject the cast.
@@ -82,10 +95,15 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
           throw unauthenticated('Invalid email or password');
         }
         if (!(await passwords.verify(input.password, user.passwordHash))) throw unauthenticated('Invalid email or password');
-        const issued = await accessTokens.issue({ userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
+        // The password alone earns no token, nor the owner's view of the account, once a second factor is enrolled.
+        if (await factors.isEnabled(user.id)) return challengePayload(await factors.createChallenge(user.id), user);
         proveCaller(context, { userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
-        return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, expiresAt: issued.expiresAt, user, account: user };
+        const tokens = await sessions.start(user, { mfaVerified: false });
+        return tokensPayload(tokens, user, await factors.enrolmentOwed(user));
       },
+
+      ...refreshMutations(sessions, factors),
+      ...mfaMutations(services, factors, sessions),
 
       logout: async (_root, _args, context) => {
         const principal = requirePrincipal(context);
@@ -101,6 +119,8 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
           await recordEventForReplicas(tx, event);
         });
         await publishCommitted(event);
+        // The rest of the sign-in goes too: its refresh token and the access tokens rotation handed out.
+        await sessions.revokeFamilyOf(principal.tokenId);
         return true;
       },
 

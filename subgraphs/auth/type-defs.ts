@@ -24,13 +24,27 @@ export const authTypeDefs = gql`
     createdAt: DateTime!
   }
 
+  """
+  A sign-in. With a second factor enrolled, login answers mfaRequired and a challenge
+  instead of tokens; verifyMfa(challenge, code) then answers the tokens.
+  """
   type AuthPayload {
-    accessToken: String!
+    "Null while mfaRequired."
+    accessToken: String
     "Always 'bearer'."
     tokenType: String!
-    "Seconds until the token expires."
-    expiresIn: Int!
-    expiresAt: DateTime!
+    "Seconds until the access token expires (ACCESS_TOKEN_TTL)."
+    expiresIn: Int
+    expiresAt: DateTime
+    "Opaque, single use: refreshToken trades it for the next pair. Null while mfaRequired."
+    refreshToken: String
+    refreshExpiresAt: DateTime
+    "True: no tokens yet, call verifyMfa with mfaChallenge and a code."
+    mfaRequired: Boolean!
+    mfaChallenge: String
+    mfaChallengeExpiresAt: DateTime
+    "REQUIRE_MFA covers this tier and no factor is enrolled yet: enrolMfa, then sign in again."
+    mfaEnrolmentRequired: Boolean!
     user: User!
     "The account just signed in to, readable in this response although the call carried no token."
     account: NewAccount!
@@ -46,6 +60,19 @@ export const authTypeDefs = gql`
     scopes: [String!]!
     "Null for a key without expiry."
     expiresAt: DateTime
+  }
+
+  "Shown once: the secret, its otpauth:// URI and a QR code of it for authenticator apps."
+  type MfaEnrolment {
+    secret: String!
+    otpauthUri: String!
+    "A PNG as a data: URL."
+    qrCodeDataUrl: String!
+  }
+
+  type MfaConfirmation {
+    "Single-use codes that stand in for a TOTP code; shown once."
+    recoveryCodes: [String!]!
   }
 
   input RegisterInput {
@@ -71,8 +98,18 @@ export const authTypeDefs = gql`
     "Creates a free-tier user; can be turned off with REGISTRATION_ENABLED=false."
     register(input: RegisterInput!): NewAccount!
     login(input: LoginInput!): AuthPayload!
-    "Revokes the access token used for this call."
+    "Revokes the access token used for this call and every token of its sign-in (the refresh family)."
     logout: Boolean!
+    "Trades a refresh token for a new access token and refresh token; a reused one revokes its whole sign-in."
+    refreshToken(refreshToken: String!): AuthPayload!
+    "Completes a sign-in that answered mfaRequired, with a TOTP or recovery code."
+    verifyMfa(challenge: String!, code: String!): AuthPayload!
+    "Starts TOTP enrolment (replacing an unconfirmed one); active after confirmMfa."
+    enrolMfa: MfaEnrolment!
+    "Activates the enrolled factor with a current code; answers the recovery codes and ends every sign-in of the account (sign in again with a code)."
+    confirmMfa(code: String!): MfaConfirmation!
+    "Removes the factor and its recovery codes; needs a current TOTP or recovery code."
+    disableMfa(code: String!): Boolean!
     "Changes a user's tier (admin only)."
     setUserTier(userId: ID!, tier: Tier!): User!
   }

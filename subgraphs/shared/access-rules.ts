@@ -28,6 +28,11 @@ export type AccessRule =
       readonly scopes: readonly Scope[];
       /** The id of the user who owns the parent object. */
       readonly ownerOf: (parent: unknown) => string | undefined;
+    }
+  | {
+      /** `inner`, and a token that passed a second factor wherever the account must have one. */
+      readonly kind: 'mfaVerified';
+      readonly inner: AccessRule;
     };
 
 export type AccessRuleMap = Readonly<Record<string, AccessRule>>;
@@ -56,9 +61,27 @@ export function ownerOrAdmin(ownerOf: (parent: unknown) => string | undefined, s
   return { kind: 'ownerOrAdmin', ownerOf, scopes };
 }
 
+/**
+ * Refuses a user token without a second factor when its account has one or REQUIRE_MFA
+ * covers its tier (both recorded in the token as `mfa_required`). API keys are credentials
+ * of their own, made by a signed-in owner: combine with `userOnly` to keep them out.
+ */
+export function mfaVerified(inner: AccessRule): AccessRule {
+  return { kind: 'mfaVerified', inner };
+}
+
 /** `true` when the rule admits the call, otherwise the contract error to return. */
 export function evaluate(rule: AccessRule, context: SubgraphContext, parent: unknown): true | GraphQLError {
   if (rule.kind === 'public') return true;
+  if (rule.kind === 'mfaVerified') {
+    const verdict = evaluate(rule.inner, context, parent);
+    if (verdict !== true) return verdict;
+    const principal = context.principal;
+    if (principal?.kind === 'user' && principal.mfaRequired && !principal.mfaVerified) {
+      return insufficientPermissions('This operation requires a sign-in with a second factor (MFA)');
+    }
+    return true;
+  }
   if (rule.kind === 'ownerOrAdmin') {
     // Signing in proves the caller is this user before any token is presented.
     const proven = provenCallerFor(context, rule.ownerOf(parent));
@@ -97,5 +120,6 @@ function scopesHeld(required: readonly Scope[], held: readonly Scope[]): true | 
 
 /** Rules whose outcome depends on the caller only, so one evaluation serves a whole request. */
 export function dependsOnCallerOnly(rule: AccessRule): boolean {
+  if (rule.kind === 'mfaVerified') return dependsOnCallerOnly(rule.inner);
   return rule.kind !== 'ownerOrAdmin';
 }

@@ -7,6 +7,7 @@ import type { ModuleUpstreams } from '../module/module-upstreams.ts';
 import type { ModuleStatusBoard } from '../modules/status-board.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
+import type { SessionSettings } from '../auth/session-settings.ts';
 import type { TargetGuard } from '../webhooks/delivery/target-guard.ts';
 
 /** The clients a subgraph is handed; none of them is a module-level singleton. */
@@ -18,6 +19,7 @@ export interface SubgraphServices {
   readonly passwords: PasswordHasher;
   readonly registrationEnabled: boolean;
   readonly loginThrottle: LoginThrottle;
+  readonly sessions: SessionSettings;
   /** The configured tier limits; a key's own limits may not exceed its tier's. */
   readonly rateLimits: RateLimitResolver;
   readonly moduleUpstreams: ModuleUpstreams;

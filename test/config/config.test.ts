@@ -19,7 +19,7 @@ describe('configuration', () => {
     expect(config.modules.upstreams).toEqual({});
     expect(config.http.port).toBe(4000);
     expect(config.jwt.keys.algorithm).toBe('HS256');
-    expect(config.jwt.ttlSeconds).toBe(86_400);
+    expect(config.jwt.ttlSeconds).toBe(900);
     expect(config.subscriptions).toEqual({ maxConnectionsPerPrincipal: 20, maxQueuedEvents: 1000 });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -97,6 +97,17 @@ describe('configuration', () => {
     };
     expect(() => loadConfig(apart)).toThrow(/TRAINING_CALLBACK_SECRET/);
     expect(loadConfig({ ...apart, TRAINING_CALLBACK_SECRET: secret }).v1.callbackSecretGenerated).toBe(false);
+  });
+
+  it('reads the token lifetimes and REQUIRE_MFA; JWT_TTL_SECONDS alone keeps its meaning, a contradicting pair is refused', () => {
+    expect(loadConfig({}).sessions).toEqual({ refreshTtlSeconds: 30 * 86_400, requireMfaFor: [], mfaIssuer: 'Federation Gateway' });
+    expect(loadConfig({ ACCESS_TOKEN_TTL: '5m' }).jwt.ttlSeconds).toBe(300);
+    expect(loadConfig({ JWT_TTL_SECONDS: '86400' }).jwt.ttlSeconds).toBe(86_400);
+    expect(loadConfig({ JWT_TTL_SECONDS: '300', ACCESS_TOKEN_TTL: '5m' }).jwt.ttlSeconds).toBe(300);
+    expect(() => loadConfig({ JWT_TTL_SECONDS: '86400', ACCESS_TOKEN_TTL: '15m' })).toThrow(/JWT_TTL_SECONDS.*contradicts ACCESS_TOKEN_TTL/);
+    expect(loadConfig({ REFRESH_TOKEN_TTL: '7d', REQUIRE_MFA: 'premium, admin' }).sessions).toMatchObject({ refreshTtlSeconds: 7 * 86_400, requireMfaFor: ['pro', 'admin'] });
+    expect(() => loadConfig({ REQUIRE_MFA: 'admins' })).toThrow(/REQUIRE_MFA.*'admins' is not a tier/);
+    expect(() => loadConfig({ ACCESS_TOKEN_TTL: 'soon' })).toThrow(/ACCESS_TOKEN_TTL/);
   });
 
   describe('an external supergraph (SUPERGRAPH_PATH)', () => {

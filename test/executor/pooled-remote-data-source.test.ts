@@ -5,7 +5,7 @@ import { edgeContext, type EdgeContext } from '../../gateway/executor/edge-conte
 import { PooledRemoteDataSource } from '../../gateway/executor/pooled-remote-data-source.ts';
 import type { Principal } from '../../core/identity/principal.ts';
 
-const alice: Principal = { kind: 'user', userId: 'alice', tier: 'pro', scopes: [], tokenId: 't1', expiresAt: 2e9 };
+const alice: Principal = { kind: 'user', userId: 'alice', tier: 'pro', scopes: [], tokenId: 't1', expiresAt: 2e9, mfaVerified: false, mfaRequired: false };
 const bob: Principal = { ...alice, userId: 'bob', tokenId: 't2' };
 
 /** A subgraph that answers after a tick, counting what reaches it. */

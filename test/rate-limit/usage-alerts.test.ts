@@ -12,7 +12,7 @@ const WINDOWS = [
   { name: 'minute', limit: 10, windowMs: 60_000 },
   { name: 'hour', limit: 1000, windowMs: 3_600_000 },
 ];
-const alice: Principal = { kind: 'user', userId: 'u-alice', tier: 'free', scopes: [], tokenId: 't1', expiresAt: 2_000_000_000 };
+const alice: Principal = { kind: 'user', userId: 'u-alice', tier: 'free', scopes: [], tokenId: 't1', expiresAt: 2_000_000_000, mfaVerified: false, mfaRequired: false };
 
 describe('usage threshold crossings', () => {
   it('finds the request that reaches 80% and the one that reaches 100%, nothing else', async () => {

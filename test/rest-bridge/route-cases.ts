@@ -1,4 +1,6 @@
 import type { BridgeContext } from './bridge-context.ts';
+import { totpCode } from '../support/totp-codes.ts';
+import { dataOf, freshSignIn, mfaAccount, PASSWORD } from './auth-route-flows.ts';
 
 /**
  * One valid and one bad request for every route of the bridge, keyed
@@ -78,6 +80,50 @@ export const ROUTE_CASES: Readonly<Record<string, RouteCase>> = {
     bad: (context) => context.call('POST', '/auth/logout'),
     badStatus: 401,
     badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'POST /auth/refresh': {
+    valid: async (context) => context.call('POST', '/auth/refresh', { body: { refresh_token: (await freshSignIn(context)).refresh } }),
+    bad: (context) => context.call('POST', '/auth/refresh', { body: { refresh_token: 'rt_not-a-refresh-token' } }),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+    badError: 'Invalid refresh token',
+  },
+  'POST /auth/mfa/enrol': {
+    valid: async (context) => context.call('POST', '/auth/mfa/enrol', { token: (await freshSignIn(context)).token }),
+    bad: (context) => context.call('POST', '/auth/mfa/enrol'),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'POST /auth/mfa/confirm': {
+    valid: async (context) => {
+      const account = await freshSignIn(context);
+      const { secret } = await dataOf<{ secret: string }>(await context.call('POST', '/auth/mfa/enrol', { token: account.token }));
+      return context.call('POST', '/auth/mfa/confirm', { token: account.token, body: { code: totpCode(secret) } });
+    },
+    bad: async (context) => context.call('POST', '/auth/mfa/confirm', { token: context.free.token, body: { code: '12' } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+  },
+  'POST /auth/mfa/disable': {
+    valid: async (context) => {
+      const account = await mfaAccount(context);
+      return context.call('POST', '/auth/mfa/disable', { token: account.token, body: { code: account.recoveryCodes[0] } });
+    },
+    bad: (context) => context.call('POST', '/auth/mfa/disable', { token: context.free.token, body: { code: '123456' } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: 'MFA is not enabled',
+  },
+  'POST /auth/mfa/verify': {
+    valid: async (context) => {
+      const account = await mfaAccount(context);
+      const login = await dataOf<{ mfa_challenge: string }>(await context.call('POST', '/auth/login', { body: { email: account.email, password: PASSWORD } }));
+      return context.call('POST', '/auth/mfa/verify', { body: { challenge: login.mfa_challenge, code: account.recoveryCodes[1] } });
+    },
+    bad: (context) => context.call('POST', '/auth/mfa/verify', { body: { challenge: 'mfa_expired-or-made-up', code: '123456' } }),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+    badError: 'Invalid MFA challenge',
   },
   'POST /api-keys/create': {
     valid: (context) => context.call('POST', '/api-keys/create', { token: context.free.token, body: { name: unique('key'), expires_days: 30 } }),

@@ -223,7 +223,7 @@ describe('a subgraph reached directly', () => {
     expect(sdl.data._service.sdl).toContain('type User');
 
     const caller = await tokens.sign({
-      principal: { kind: 'user', userId: '00000000-0000-4000-8000-000000000001', tier: 'free', scopes: [], tokenId: 't', expiresAt: Date.now() / 1000 + 60 },
+      principal: { kind: 'user', userId: '00000000-0000-4000-8000-000000000001', tier: 'free', scopes: [], tokenId: 't', expiresAt: Date.now() / 1000 + 60, mfaVerified: false, mfaRequired: false },
       requestId: 'x',
       clientAddress: null,
     });

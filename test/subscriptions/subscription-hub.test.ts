@@ -6,7 +6,7 @@ import { eventHub } from '../../gateway/subscriptions/event-hub.ts';
 import type { Principal } from '../../core/identity/principal.ts';
 
 const moduleEvent = (slug: string) => platformEvent('module.status_changed', null, { slug, status: 'up', previous: 'down' });
-const user = (userId: string, expiresAt: number): Principal => ({ kind: 'user', userId, tier: 'free', scopes: [], tokenId: `t-${userId}`, expiresAt });
+const user = (userId: string, expiresAt: number): Principal => ({ kind: 'user', userId, tier: 'free', scopes: [], tokenId: `t-${userId}`, expiresAt, mfaVerified: false, mfaRequired: false });
 
 describe('event hub', () => {
   it('hands each accepted event to the feed in order and reports drained once the consumer has taken them up', async () => {

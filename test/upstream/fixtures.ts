@@ -12,6 +12,8 @@ export const USER: Principal = {
   scopes: ['read:modules', 'write:modules'],
   tokenId: 'jti-1',
   expiresAt: Math.floor(Date.now() / 1000) + 3600,
+  mfaVerified: false,
+  mfaRequired: false,
 };
 
 export const API_KEY: Principal = {

@@ -6,6 +6,7 @@ import type { JwtConfig } from '../../../core/identity/access-tokens.ts';
 import type { RateLimitConfig } from '../../../core/rate-limit/limits.ts';
 import type { DatabaseConfig } from '../../../prisma/database.ts';
 import type { SubgraphName } from '../../../schema/subgraph-names.ts';
+import type { SessionSettings } from '../../../subgraphs/auth/session-settings.ts';
 import type { ModulesConfig } from '../../../subgraphs/module/module-upstreams.ts';
 import type { WebhooksConfig } from '../../../subgraphs/webhooks/delivery/start-delivery.ts';
 import type { OperationLimits } from '../../executor/operation-limits.ts';
@@ -45,12 +46,14 @@ export interface V1Config {
   readonly uploads: { readonly dir: string; readonly maxBytes: number; readonly linkTtlSeconds: number };
 }
 
+
 export interface AppConfig {
   readonly env: Environment;
   readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
   readonly database: DatabaseConfig;
   readonly redis: RedisConfig;
   readonly jwt: JwtConfig;
+  readonly sessions: SessionSettings;
   readonly internalToken: { readonly secret: Uint8Array; readonly ttlSeconds: number; readonly generated: boolean };
   readonly supergraph: SupergraphSource;
   /** Our own subgraphs, or with an external supergraph the ones it names (all remote). */

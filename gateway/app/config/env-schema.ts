@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { headerNames, landingPageVariable, trustedDocumentsRequiredVariable, trustedDocumentsVariable } from './frontend-formats.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../../../subgraphs/webhooks/delivery/retry-schedule.ts';
-import { boolean, duration, moduleUpstreams, postgresUrl, redisUrl, retrySchedule, secret, subgraphUrls, targetCategories, tierLimits, trustProxySetting, v1Upstreams } from './formats.ts';
+import { boolean, duration, requiredMfaTiers, moduleUpstreams, postgresUrl, redisUrl, retrySchedule, secret, subgraphUrls, targetCategories, tierLimits, trustProxySetting, v1Upstreams } from './formats.ts';
 
 /** Every variable the processes read; names are the env var names. */
 export const environmentSchema = z.object({
@@ -20,7 +20,12 @@ export const environmentSchema = z.object({
   JWT_PUBLIC_KEY: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default('federation-gateway'),
   JWT_AUDIENCE: z.string().min(1).default('federation-gateway-api'),
-  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
+  // No default: set alone it keeps its old meaning (the access token's lifetime) for clients that expect 24 h.
+  JWT_TTL_SECONDS: z.coerce.number().int().positive().optional(),
+  ACCESS_TOKEN_TTL: duration.optional(),
+  REFRESH_TOKEN_TTL: duration.default(30 * 86_400_000),
+  REQUIRE_MFA: requiredMfaTiers.default([]),
+  MFA_ISSUER: z.string().min(1).default('Federation Gateway'),
   INTERNAL_TOKEN_SECRET: secret.optional(),
   INTERNAL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   SUBGRAPH_URLS: subgraphUrls.default({}),

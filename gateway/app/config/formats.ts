@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseTrustProxy } from '../../../core/http/trusted-proxies.ts';
 import { isSubgraphName, SUBGRAPH_NAMES, type SubgraphName } from '../../../schema/subgraph-names.ts';
 import { findModule } from '../../../schema/modules.ts';
-import { TIER_NAMES, type Tier } from '../../../schema/tiers.ts';
+import { parseTier, TIER_NAMES, type Tier } from '../../../schema/tiers.ts';
 import { isV1ServiceName, V1_SERVICE_NAMES } from '../../../schema/v1-services.ts';
 import { parseDuration } from '../../../core/durations.ts';
 import { TARGET_CATEGORY_NAMES, type TargetCategory } from '../../../subgraphs/webhooks/delivery/target-guard.ts';
@@ -127,4 +127,18 @@ export const targetCategories = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   return entries as TargetCategory[];
+});
+
+/** `admin` or `enterprise,admin`: the tiers whose users must sign in with a second factor. */
+export const requiredMfaTiers = z.string().transform((value, ctx) => {
+  const tiers: Tier[] = [];
+  for (const entry of value.split(',').map((name) => name.trim()).filter(Boolean)) {
+    const tier = parseTier(entry);
+    if (tier === undefined) {
+      ctx.addIssue({ code: 'custom', message: `'${entry}' is not a tier (${TIER_NAMES.join(', ')})` });
+      return z.NEVER;
+    }
+    if (!tiers.includes(tier)) tiers.push(tier);
+  }
+  return tiers;
 });

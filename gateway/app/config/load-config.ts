@@ -21,6 +21,19 @@ function firstIssue(error: z.ZodError): ConfigError {
 /** PEM values often arrive with literal "\n" from .env files and CI secrets. */
 const pem = (value: string): string => value.replace(/\\n/g, '\n');
 
+/**
+ * ACCESS_TOKEN_TTL (default 15 min) is the access token's lifetime. JWT_TTL_SECONDS is its older
+ * name: set alone it still decides (JWT_TTL_SECONDS=86400 keeps 24 h tokens for clients that never
+ * refresh); set together with a different ACCESS_TOKEN_TTL the two contradict each other.
+ */
+function accessTokenTtlSeconds(env: Environ): number {
+  const fromAccessTtl = env.ACCESS_TOKEN_TTL === undefined ? undefined : Math.max(1, Math.floor(env.ACCESS_TOKEN_TTL / 1000));
+  if (fromAccessTtl !== undefined && env.JWT_TTL_SECONDS !== undefined && fromAccessTtl !== env.JWT_TTL_SECONDS) {
+    throw new ConfigError('JWT_TTL_SECONDS', `(${env.JWT_TTL_SECONDS}) contradicts ACCESS_TOKEN_TTL (${fromAccessTtl} s); set one of them`);
+  }
+  return fromAccessTtl ?? env.JWT_TTL_SECONDS ?? 900;
+}
+
 function jwtKeys(env: Environ, sharedSecretsRequired: boolean): JwtKeyConfig {
   if (env.JWT_ALGORITHM === 'HS256') {
     if (env.JWT_SECRET) return { algorithm: 'HS256', secret: new TextEncoder().encode(env.JWT_SECRET), generated: false };
@@ -86,7 +99,12 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       ? { kind: 'postgres', url: env.DATABASE_URL, timeouts: { statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS, acquireMs: env.DATABASE_ACQUIRE_TIMEOUT_MS } }
       : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR },
     redis: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
-    jwt: { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.JWT_TTL_SECONDS },
+    jwt: { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: accessTokenTtlSeconds(env) },
+    sessions: {
+      refreshTtlSeconds: Math.max(1, Math.floor(env.REFRESH_TOKEN_TTL / 1000)),
+      requireMfaFor: env.REQUIRE_MFA,
+      mfaIssuer: env.MFA_ISSUER,
+    },
     internalToken: {
       secret: env.INTERNAL_TOKEN_SECRET ? new TextEncoder().encode(env.INTERNAL_TOKEN_SECRET) : randomBytes(32),
       ttlSeconds: env.INTERNAL_TOKEN_TTL_SECONDS,
