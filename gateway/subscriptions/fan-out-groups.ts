@@ -1,5 +1,6 @@
 import { print, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import type { AnyPlatformEvent } from '../../schema/events.ts';
+import type { SharedPayload } from './shared-payload.ts';
 import { EVENT_ENTITY_FIELDS } from './subscription-fields.ts';
 import type { SubscriptionContext } from './subscription-context.ts';
 
@@ -13,7 +14,7 @@ export interface FanOutGroups {
    * The serialised payload of one event for one group, computed by the first
    * member that asks and shared by every other member of the group.
    */
-  payloadOf(key: string, event: AnyPlatformEvent, compute: () => Promise<string>): Promise<string>;
+  payloadOf(key: string, event: AnyPlatformEvent, compute: () => Promise<SharedPayload>): Promise<SharedPayload>;
   /** How many payloads were computed (each one graphql-js execution and one serialisation). */
   readonly computed: number;
 }
@@ -37,7 +38,7 @@ export interface FanOutGroups {
 export function fanOutGroups(): FanOutGroups {
   const schemaIds = new WeakMap<GraphQLSchema, number>();
   const documents = new WeakMap<DocumentNode, { readonly text: string; readonly entityFields: boolean }>();
-  const payloads = new WeakMap<AnyPlatformEvent, Map<string, Promise<string>>>();
+  const payloads = new WeakMap<AnyPlatformEvent, Map<string, Promise<SharedPayload>>>();
   let nextSchemaId = 0;
   let computed = 0;
 

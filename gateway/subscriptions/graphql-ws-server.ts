@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   GraphQLError,
-  parse,
   print,
   NoSchemaIntrospectionCustomRule,
   specifiedRules,
-  validate,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
@@ -28,6 +26,7 @@ import type { TrustProxy } from '../../core/http/trusted-proxies.ts';
 import { withoutSuggestions } from '../executor/schema-exposure.ts';
 import { admitConnection, closeFrameOf, connectionCredentials, type ConnectionAdmissionOptions } from './connection-auth.ts';
 import type { EventHub } from './event-hub.ts';
+import { documentCache } from './document-cache.ts';
 import { eventResolvers, type SubscriptionAuthorizer } from './event-resolvers.ts';
 import { fanOutGroups } from './fan-out-groups.ts';
 import { groupedSubscribe, type OperationContext } from './grouped-subscribe.ts';
@@ -85,6 +84,7 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
       : { data: result.data, ...(result.extensions ? { extensions: result.extensions } : {}) };
   const subscribe = groupedSubscribe({ resolvers, groups: fanOutGroups(), format: formatted });
   const rules = [...specifiedRules, ...operationLimitRules(options.operationLimits), ...(options.operationLimits.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const documents = documentCache({ maxDocuments: 1000, maxTokens: options.operationLimits.maxTokens, rules });
   const shown = (message: string) => (options.operationLimits.suggestions ? message : withoutSuggestions(message));
 
   const runOverApollo = async (args: ExecutionArgs): Promise<ExecutionResult> => {
@@ -143,12 +143,12 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
         if (verdict.refusal) return recorded(429, [verdict.refusal]);
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: options.operationLimits.maxTokens });
+          document = documents.parse(payload.query);
         } catch (error) {
           return recorded(400, [error instanceof GraphQLError ? validationError(error.message) : validationError('Unreadable operation')]);
         }
         const schema = options.schema();
-        const errors = validate(schema, document, rules);
+        const errors = documents.validate(schema, document);
         if (errors.length > 0) return recorded(400, errors.map((error) => validationError(shown(error.message))));
         const operation: OperationContext = { ...context, socket: ctx.extra.socket, operationId: id };
         return recorded(200, {

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import type { AnyPlatformEvent } from '../../schema/events.ts';
 import type { EventResolvers } from './event-resolvers.ts';
 import type { FanOutGroups } from './fan-out-groups.ts';
+import { sharedPayload, type SharedPayload } from './shared-payload.ts';
 import { socketDelivery } from './socket-delivery.ts';
 import type { SubscriptionContext } from './subscription-context.ts';
 
@@ -41,8 +42,8 @@ export function groupedSubscribe(options: GroupedSubscribeOptions): (args: Execu
     }
     const context = args.contextValue as OperationContext;
     const key = groups.keyOf(args, context);
-    const run = async (event: AnyPlatformEvent): Promise<string> =>
-      JSON.stringify(options.format(await execute({ ...withResolvers, rootValue: field.shape(event) })));
+    const run = async (event: AnyPlatformEvent): Promise<SharedPayload> =>
+      sharedPayload(JSON.stringify(options.format(await execute({ ...withResolvers, rootValue: field.shape(event) }))));
     return socketDelivery({
       events,
       socket: context.socket,

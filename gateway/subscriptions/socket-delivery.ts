@@ -1,10 +1,11 @@
 import type { WebSocket } from 'ws';
+import type { SharedPayload } from './shared-payload.ts';
 
 export interface SocketDeliveryOptions<E> {
   /** The subscriber's own feed from the hub; its `return()` ends a pending `next()`. */
   readonly events: AsyncGenerator<E, undefined>;
   /** The serialised `next` payload of an event, shared with the rest of the subscriber's group. */
-  readonly payloadOf: (event: E) => Promise<string>;
+  readonly payloadOf: (event: E) => Promise<SharedPayload>;
   readonly socket: WebSocket;
   /** The graphql-ws operation id the frames are sent under. */
   readonly operationId: string;
@@ -13,8 +14,7 @@ export interface SocketDeliveryOptions<E> {
 /**
  * Sends a subscription's events on its socket itself instead of yielding them
  * to graphql-ws, so a group's payload is serialised once and each socket only
- * wraps it in its own `{"id":…,"type":"next","payload":…}` frame (what
- * graphql-ws's `stringifyMessage` would produce). The returned generator never
+ * sends it in the frame of its own operation id (`shared-payload.ts`). The returned generator never
  * yields: graphql-ws awaits it as the subscription's stream, completes the
  * operation when it ends and calls `return()` on `complete` or close.
  *
@@ -24,12 +24,12 @@ export interface SocketDeliveryOptions<E> {
  * `maxQueuedEvents`) without holding up anyone else's.
  */
 export function socketDelivery<E>(options: SocketDeliveryOptions<E>): AsyncGenerator<never, undefined> {
-  const prefix = `{"id":${JSON.stringify(options.operationId)},"type":"next","payload":`;
-  const send = (frame: string): Promise<void> =>
+  const send = (frame: Buffer): Promise<void> =>
     new Promise((resolve, reject) => {
       // As graphql-ws's own adapter: a socket that is going away is not written to.
       if (options.socket.readyState !== options.socket.OPEN) return resolve();
-      options.socket.send(frame, (error) => (error ? reject(error) : resolve()));
+      // A text frame, as graphql-ws sends; ws writes the shared Buffer without copying it.
+      options.socket.send(frame, { binary: false }, (error) => (error ? reject(error) : resolve()));
     });
 
   const generator: AsyncGenerator<never, undefined> = {
@@ -38,7 +38,7 @@ export function socketDelivery<E>(options: SocketDeliveryOptions<E>): AsyncGener
         const taken = await options.events.next();
         if (taken.done) return { value: undefined, done: true };
         const payload = await options.payloadOf(taken.value);
-        await send(`${prefix}${payload}}`);
+        await send(payload.frame(options.operationId));
       }
     },
     async return() {
