@@ -9,7 +9,8 @@
  * `moduleStatusChanged` as raw graphql-ws clients, then publishes events on the
  * Redis bus and times each delivery from publish to receipt. A second, smaller
  * round selects a field another subgraph resolves per event (`module { name tier }`),
- * which costs one planned query per subscriber per event.
+ * which costs one planned query per event for each group of subscribers with the
+ * same document, variables and credential (here: one, all share the admin token).
  *
  *   npm run bench:subscriptions -- --subscribers 10000 --events 20 --entity-subscribers 500 --entity-events 5
  *   npm run bench:subscriptions -- --cpu-prof /tmp/profiles   (the gateway's CPU profile, written when it shuts down)
