@@ -15,8 +15,6 @@ export interface FanOutGroups {
    * member that asks and shared by every other member of the group.
    */
   payloadOf(key: string, event: AnyPlatformEvent, compute: () => Promise<SharedPayload>): Promise<SharedPayload>;
-  /** How many payloads were computed (each one graphql-js execution and one serialisation). */
-  readonly computed: number;
 }
 
 /**
@@ -37,10 +35,9 @@ export interface FanOutGroups {
  */
 export function fanOutGroups(): FanOutGroups {
   const schemaIds = new WeakMap<GraphQLSchema, number>();
-  const documents = new WeakMap<DocumentNode, { readonly text: string; readonly entityFields: boolean }>();
+  const documents = new WeakMap<DocumentNode, { readonly schema: GraphQLSchema; readonly text: string; readonly entityFields: boolean }>();
   const payloads = new WeakMap<AnyPlatformEvent, Map<string, Promise<SharedPayload>>>();
   let nextSchemaId = 0;
-  let computed = 0;
 
   const schemaIdOf = (schema: GraphQLSchema): number => {
     let id = schemaIds.get(schema);
@@ -49,7 +46,8 @@ export function fanOutGroups(): FanOutGroups {
   };
   const documentOf = (schema: GraphQLSchema, document: DocumentNode) => {
     let known = documents.get(document);
-    if (!known) documents.set(document, (known = { text: print(document), entityFields: selectsEntityField(schema, document) }));
+    // Which fields are entity fields is a question about the schema: a new supergraph asks it again.
+    if (known?.schema !== schema) documents.set(document, (known = { schema, text: print(document), entityFields: selectsEntityField(schema, document) }));
     return known;
   };
 
@@ -63,14 +61,8 @@ export function fanOutGroups(): FanOutGroups {
       let byGroup = payloads.get(event);
       if (!byGroup) payloads.set(event, (byGroup = new Map()));
       let payload = byGroup.get(key);
-      if (!payload) {
-        computed += 1;
-        byGroup.set(key, (payload = compute()));
-      }
+      if (!payload) byGroup.set(key, (payload = compute()));
       return payload;
-    },
-    get computed() {
-      return computed;
     },
   };
 }
