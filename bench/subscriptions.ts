@@ -9,9 +9,11 @@
  * `moduleStatusChanged` as raw graphql-ws clients, then publishes events on the
  * Redis bus and times each delivery from publish to receipt. A second, smaller
  * round selects a field another subgraph resolves per event (`module { name tier }`),
- * which costs one planned query per subscriber per event.
+ * which costs one planned query per event for each group of subscribers with the
+ * same document, variables and credential (here: one, all share the admin token).
  *
  *   npm run bench:subscriptions -- --subscribers 10000 --events 20 --entity-subscribers 500 --entity-events 5
+ *   npm run bench:subscriptions -- --cpu-prof /tmp/profiles   (the gateway's CPU profile, written when it shuts down)
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,6 +32,8 @@ const { values: args } = parseArgs({
     events: { type: 'string', default: '20' },
     'entity-subscribers': { type: 'string', default: '500' },
     'entity-events': { type: 'string', default: '5' },
+    /** A folder: the gateway runs with --cpu-prof and writes its profile there on shutdown. */
+    'cpu-prof': { type: 'string' },
   },
 });
 const SUBSCRIBERS = Number(args.subscribers);
@@ -57,6 +61,7 @@ async function startGateway(env: Record<string, string>): Promise<{ child: Child
     env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     ready: /Gateway ready/,
     timeoutMs: 90_000,
+    ...(args['cpu-prof'] ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] } : {}),
   });
   return { child: started.child, url: `http://127.0.0.1:${port}` };
 }

@@ -6,7 +6,8 @@ import { entitledTo } from './event-entitlement.ts';
 import { ENTITY_ID_VARIABLE, ENTITY_RESPONSE_KEY, entityQuery } from './entity-query.ts';
 import type { EventHub } from './event-hub.ts';
 import type { SubscriptionContext } from './subscription-context.ts';
-import { EVENT_ENTITY_FIELDS, SUBSCRIPTION_FIELDS, type EventEntityField } from './subscription-fields.ts';
+import { EVENT_ENTITY_FIELDS, SUBSCRIPTION_FIELDS, type EventEntityField, type SubscriptionField } from './subscription-fields.ts';
+import type { AnyPlatformEvent } from '../../schema/events.ts';
 import type { InternalCall } from '../../core/identity/internal-token.ts';
 import type { Principal } from '../../core/identity/principal.ts';
 
@@ -27,10 +28,16 @@ export type SubscriptionAuthorizer = (
 ) => true | GraphQLError;
 
 export interface EventResolvers {
-  /** Starts a `Subscription` field: checks its rule, then feeds it the events the subscriber is entitled to. */
+  /**
+   * Starts a `Subscription` field: checks its rule, then feeds it the events the
+   * subscriber is entitled to, as they came from the bus (one object shared by
+   * every feed, so payloads can be shared per event); `fieldOf` shapes them.
+   */
   readonly subscribeFieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext>;
   /** Resolves each event: fields from the event, entity fields fetched through the plan. */
   readonly fieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext>;
+  /** The `Subscription` field a stream from `subscribeFieldResolver` feeds, whose `shape` makes an event its root value. */
+  fieldOf(stream: object): SubscriptionField | undefined;
 }
 
 /** Where a fetched object sits in its entity query's answer, and that answer's errors by path. */
@@ -54,6 +61,7 @@ export function eventResolvers(options: EventResolversOptions): EventResolvers {
   const fetched = new WeakMap<object, Fetched>();
   // Keyed by the field's node in the subscriber's document, which every event's execution shares.
   const queries = new WeakMap<FieldNode, string>();
+  const streams = new WeakMap<object, SubscriptionField>();
 
   const fetchEntity = async (entity: EventEntityField, id: unknown, info: GraphQLResolveInfo, context: SubscriptionContext, eventId: unknown) => {
     const node = info.fieldNodes[0]!;
@@ -100,13 +108,16 @@ export function eventResolvers(options: EventResolversOptions): EventResolvers {
         clientAddress: context.clientAddress,
       });
       if (verdict !== true) throw verdict;
-      return options.hub.open({
+      const stream = options.hub.open({
         types: field.events,
         accept: (event) => entitledTo(context.principal, event) && field.matches(args, event),
-        map: (event) => field.shape(event),
+        map: (event): AnyPlatformEvent => event,
         onOverflow: () => context.end(serviceUnavailable('Subscriber too slow: more events were waiting than this gateway keeps')),
       });
+      streams.set(stream, field);
+      return stream;
     },
+    fieldOf: (stream) => streams.get(stream),
     fieldResolver: (source, _args, context, info) => {
       const subscriptionType = info.schema.getSubscriptionType();
       if (info.parentType === subscriptionType) return source;

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   GraphQLError,
-  parse,
   print,
   NoSchemaIntrospectionCustomRule,
   specifiedRules,
-  subscribe,
-  validate,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
@@ -29,7 +26,10 @@ import type { TrustProxy } from '../../core/http/trusted-proxies.ts';
 import { withoutSuggestions } from '../executor/schema-exposure.ts';
 import { admitConnection, closeFrameOf, connectionCredentials, type ConnectionAdmissionOptions } from './connection-auth.ts';
 import type { EventHub } from './event-hub.ts';
+import { documentCache } from './document-cache.ts';
 import { eventResolvers, type SubscriptionAuthorizer } from './event-resolvers.ts';
+import { fanOutGroups } from './fan-out-groups.ts';
+import { groupedSubscribe, type OperationContext } from './grouped-subscribe.ts';
 import type { SubscriptionContext } from './subscription-context.ts';
 
 export interface GraphqlWsServerOptions extends ConnectionAdmissionOptions {
@@ -77,7 +77,14 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
     onMasked: (original) => options.logger.error({ err: original }, 'masked an internal error in a subscription'),
   };
   const masked = (errors: readonly GraphQLError[]) => errors.map((error) => maskError(error.toJSON(), error, mask));
+  // Errors leave as contract codes, as they do over HTTP.
+  const formatted = (result: { readonly data?: unknown; readonly errors?: readonly GraphQLError[] | undefined; readonly extensions?: unknown }): Record<string, unknown> =>
+    result.errors
+      ? { data: result.data ?? null, errors: masked(result.errors), ...(result.extensions ? { extensions: result.extensions } : {}) }
+      : { data: result.data, ...(result.extensions ? { extensions: result.extensions } : {}) };
+  const subscribe = groupedSubscribe({ resolvers, groups: fanOutGroups(), format: formatted });
   const rules = [...specifiedRules, ...operationLimitRules(options.operationLimits), ...(options.operationLimits.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const documents = documentCache({ maxDocuments: 1000, maxTokens: options.operationLimits.maxTokens, rules });
   const shown = (message: string) => (options.operationLimits.suggestions ? message : withoutSuggestions(message));
 
   const runOverApollo = async (args: ExecutionArgs): Promise<ExecutionResult> => {
@@ -115,7 +122,7 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
         contexts.set(socket, { principal: admission.principal, clientAddress: address, connectionId, end });
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const context = contexts.get(ctx.extra.socket);
         if (!context) return [validationError('Connection not initialised')];
         const started = performance.now();
@@ -136,28 +143,27 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
         if (verdict.refusal) return recorded(429, [verdict.refusal]);
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: options.operationLimits.maxTokens });
+          document = documents.parse(payload.query);
         } catch (error) {
           return recorded(400, [error instanceof GraphQLError ? validationError(error.message) : validationError('Unreadable operation')]);
         }
         const schema = options.schema();
-        const errors = validate(schema, document, rules);
+        const errors = documents.validate(schema, document);
         if (errors.length > 0) return recorded(400, errors.map((error) => validationError(shown(error.message))));
+        const operation: OperationContext = { ...context, socket: ctx.extra.socket, operationId: id };
         return recorded(200, {
           schema,
           document,
           variableValues: payload.variables ?? {},
           operationName: payload.operationName ?? null,
-          contextValue: context,
+          contextValue: operation,
         });
       },
-      // Errors leave as contract codes, as they do over HTTP.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { data: result.data ?? null, errors: masked(result.errors), ...(result.extensions ? { extensions: result.extensions } : {}) } : undefined,
+      // Queries and mutations over the socket; subscription events are sent by `socketDelivery`.
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? formatted(result) : undefined),
       onError: (_ctx, _id, _payload, errors) => masked(errors),
       execute: runOverApollo,
-      subscribe: (args) =>
-        subscribe({ ...args, subscribeFieldResolver: resolvers.subscribeFieldResolver, fieldResolver: resolvers.fieldResolver }),
+      subscribe,
     },
     sockets,
   );
