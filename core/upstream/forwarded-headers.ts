@@ -1,4 +1,4 @@
-import { validationError } from '../../../core/errors/errors.ts';
+import { validationError } from '../errors/errors.ts';
 
 /**
  * Which headers cross the proxy. Upstreams learn who is calling only from the
