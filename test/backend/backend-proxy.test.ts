@@ -168,7 +168,7 @@ describe('the backend pass-through (BACKEND_ROUTES)', () => {
   });
 
   it('shows each backend in /health/detailed and /metrics, records usage by route pattern, and documents the routes as pass-throughs', async () => {
-    const health = (await (await fetch(`${gateway.url}/health/detailed`)).json()).data;
+    const health = ((await (await fetch(`${gateway.url}/health/detailed`)).json()) as any).data;
     expect(health.backend.routes['/api/v1']).toMatchObject({ prefix: '/api/v1/*', status: 'up', circuit: 'closed' });
     expect(health.backend.routes['down-backend']).toMatchObject({ status: 'down', circuit: 'open' });
     expect(health.backend.routes['down-backend'].failures).toBeGreaterThanOrEqual(6);
@@ -186,7 +186,7 @@ describe('the backend pass-through (BACKEND_ROUTES)', () => {
     expect(byRoute['POST /api/v1/*']).toBe(2);
     expect(byRoute['GET /down/*']).toBeGreaterThanOrEqual(6);
 
-    const openapi = await (await fetch(`${gateway.url}/api/openapi.json`)).json();
+    const openapi = (await (await fetch(`${gateway.url}/api/openapi.json`)).json()) as any;
     const passThrough = openapi.paths['/api/v1/{path}'];
     expect(Object.keys(passThrough)).toEqual(['get', 'post', 'put', 'patch', 'delete']);
     expect(passThrough.get.tags).toEqual(['backend']);
