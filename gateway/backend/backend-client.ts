@@ -51,7 +51,8 @@ export interface BackendClient {
   close(): Promise<void>;
 }
 
-type Failed = { readonly reason: 'timeout' | 'circuit-open' | string };
+/** Why no answer came: 'circuit-open', 'timeout', or the classified network reason ('refused', 'reset', 'unreachable'). */
+type Failed = { readonly reason: string };
 
 const isTimeout = (error: unknown): boolean =>
   error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || error instanceof undiciErrors.ConnectTimeoutError;
