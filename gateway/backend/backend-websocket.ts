@@ -81,7 +81,11 @@ export function backendWebSocketProxy(options: BackendWebSocketOptions): Backend
       maxPayload: config.maxPayloadBytes,
     });
     return new Promise((resolve) => {
-      backend.once('open', () => resolve(backend));
+      backend.once('open', () => {
+        // Held until the relay listens, so a greeting sent with the handshake is not lost.
+        backend.pause();
+        resolve(backend);
+      });
       backend.once('unexpected-response', (_request, response) => {
         response.resume();
         backend.terminate();
@@ -152,6 +156,7 @@ export function backendWebSocketProxy(options: BackendWebSocketOptions): Backend
           markClosed();
         },
       });
+      backend.resume();
     });
   }
 

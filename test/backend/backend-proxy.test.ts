@@ -39,7 +39,7 @@ describe('the backend pass-through (BACKEND_ROUTES)', () => {
     });
     user = await registerAndLogin(gateway.url, 'backend-user@backend.test');
     apiKey = (await createApiKey(gateway.url, user.token, { name: 'backend key' })).apiKey;
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await gateway?.close();

@@ -85,7 +85,7 @@ describe('the backend proxy streams large bodies both ways', () => {
     });
     gateway = await startTestGateway({ BACKEND_ROUTES: `/api/v1/*=${backend.url}` });
     token = (await registerAndLogin(gateway.url, 'streaming@backend.test')).token;
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await gateway?.close();

@@ -51,6 +51,8 @@ describe('the backend WebSocket proxy (BACKEND_WS_PATH → BACKEND_WS_URL)', () 
     await new Promise<void>((resolve) => backend.once('listening', () => resolve()));
     backend.on('connection', (socket, request) => {
       backendSockets.push({ socket, headers: request.headers, url: request.url ?? '', closed: closedOf(socket) });
+      // A feed that greets at once: the greeting can travel with the handshake's answer.
+      if (request.url?.includes('greet=1')) socket.send('welcome');
       // An echo server that answers "close:<code>" by closing with that code.
       socket.on('message', (data, isBinary) => {
         const text = isBinary ? '' : data.toString();
@@ -65,7 +67,7 @@ describe('the backend WebSocket proxy (BACKEND_WS_PATH → BACKEND_WS_URL)', () 
     downGateway = await startTestGateway({ BACKEND_WS_URL: down.url.replace('http', 'ws') });
     token = (await registerAndLogin(gateway.url, 'ws-user@backend.test')).token;
     wsUrl = `${gateway.url.replace('http', 'ws')}/ws/backend`;
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await gateway?.close();
@@ -96,6 +98,15 @@ describe('the backend WebSocket proxy (BACKEND_WS_PATH → BACKEND_WS_URL)', () 
     expect(upstream.headers['x-forwarded-for']).toBe('127.0.0.1');
     const { payload } = await jwtVerify(String(upstream.headers['x-gateway-principal']), new TextEncoder().encode(SIGNING_SECRET), { audience: '/ws/backend' });
     expect(payload.kind).toBe('user');
+    client.close();
+    await closedOf(client);
+  });
+
+  it('delivers what the backend sends the moment it accepts', async () => {
+    const client = new WebSocket(`${wsUrl}?greet=1`, { headers: { authorization: `Bearer ${token}` } });
+    const greeting = nextMessage(client);
+    await opened(client);
+    expect((await greeting).data.toString()).toBe('welcome');
     client.close();
     await closedOf(client);
   });
