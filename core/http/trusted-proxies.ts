@@ -55,6 +55,21 @@ export function firstUntrustedHop(peer: string, forwardedFor: readonly string[],
   return hops[hops.length - 1] ?? peer;
 }
 
+/**
+ * The X-Forwarded-For to pass on: the client and the trusted hops after it, then
+ * the peer. Entries left of the client were written by someone we do not trust,
+ * so they are dropped rather than handed to a backend that may believe them.
+ */
+export function forwardedChain(peer: string, forwardedFor: readonly string[], trust: TrustProxy): string[] {
+  const hops = [peer, ...[...forwardedFor].reverse()];
+  let index = 0;
+  while (index < hops.length - 1 && trusts(trust, hops[index] ?? '', index)) index += 1;
+  return hops.slice(0, index + 1).reverse();
+}
+
+/** True when the socket's peer is one of our proxies, so its X-Forwarded-* headers may be believed. */
+export const peerIsTrusted = (peer: string, trust: TrustProxy): boolean => trusts(trust, peer, 0);
+
 function trusts(trust: TrustProxy, address: string, index: number): boolean {
   switch (trust.kind) {
     case 'none':

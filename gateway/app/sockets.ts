@@ -5,7 +5,9 @@ import { subscriptionAccess } from '../../subgraphs/subscription-access.ts';
 import { connectionRegistry, type ConnectionRegistry } from '../subscriptions/connection-registry.ts';
 import { eventHub, type EventHub } from '../subscriptions/event-hub.ts';
 import { graphqlWsServer } from '../subscriptions/graphql-ws-server.ts';
-import { routeUpgrades } from '../subscriptions/upgrade-router.ts';
+import { routeUpgrades, type UpgradeHandler } from '../subscriptions/upgrade-router.ts';
+import { backendWebSocketProxy, type BackendWebSocketProxy } from '../backend/backend-websocket.ts';
+import type { BackendMeter } from '../backend/backend-metrics.ts';
 import { webSocketUsage, type WebSocketUsage } from '../usage/websocket-usage.ts';
 import type { AppConfig } from './config/app-config.ts';
 import type { GatewayServices } from './gateway-services.ts';
@@ -26,15 +28,21 @@ export function subscriptionState(config: AppConfig, storage: Storage): Subscrip
   };
 }
 
-/** graphql-ws on /graphql and the legacy /ws, sharing the HTTP port and the edge's identity and limits. */
+export interface AttachedSockets {
+  readonly usage: WebSocketUsage;
+  /** BACKEND_WS_PATH's pass-through, when BACKEND_WS_URL is set. */
+  readonly backend: BackendWebSocketProxy | null;
+}
+
+/** graphql-ws on /graphql, the legacy /ws and the backend's WebSocket, sharing the HTTP port and the edge's identity and limits. */
 export function attachSockets(
   server: Server,
   state: SubscriptionState,
   config: AppConfig,
-  services: GatewayServices,
+  services: GatewayServices & { readonly backendMeter: BackendMeter },
   lifecycle: Lifecycle,
   logger: Logger,
-): WebSocketUsage {
+): AttachedSockets {
   const { hub, registry } = state;
   const admission = { authenticate: services.authenticate, rateLimit: services.rateLimit, registry };
   const usage = webSocketUsage(services.usage, services.metrics);
@@ -55,14 +63,26 @@ export function attachSockets(
     usage,
   });
   const legacyWs = legacyWsServer({ ...admission, hub, trustProxy: config.trustProxy, logger, usage });
-  const upgrades = routeUpgrades(server, { '/graphql': graphqlWs.sockets, '/ws': legacyWs.sockets });
+  const backendSocket = config.backend.webSocket
+    ? backendWebSocketProxy({
+        ...admission,
+        config: config.backend.webSocket,
+        signingSecret: config.modules.signingSecret,
+        trustProxy: config.trustProxy,
+        usage,
+        meter: services.backendMeter,
+        logger,
+      })
+    : null;
+  const backendRoute: Record<string, UpgradeHandler> = backendSocket ? { [backendSocket.name]: (...args) => backendSocket.handleUpgrade(...args) } : {};
+  const upgrades = routeUpgrades(server, { '/graphql': graphqlWs.sockets, '/ws': legacyWs.sockets, ...backendRoute });
   // Clients get a close frame only after every event this replica accepted has been sent.
   lifecycle.onShutdown('drain subscriptions', 'subscriptions', async () => {
     upgrades.refuseNew();
     if (!(await hub.drained(5_000))) logger.warn('subscribers still had unsent events at shutdown');
-    await Promise.all([graphqlWs.close(), legacyWs.close()]);
+    await Promise.all([graphqlWs.close(), legacyWs.close(), backendSocket?.close()]);
     hub.close();
     registry.close();
   });
-  return usage;
+  return { usage, backend: backendSocket };
 }

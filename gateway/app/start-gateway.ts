@@ -21,6 +21,10 @@ import { httpServer, listen } from './http-server.ts';
 import { lifecycle as newLifecycle } from './lifecycle.ts';
 import { platformServices } from './platform-services.ts';
 import { attachSockets, subscriptionState } from './sockets.ts';
+import { backendProxy } from './backend-proxy.ts';
+import { backendHealth } from '../backend/backend-health.ts';
+import type { BackendWebSocketProxy } from '../backend/backend-websocket.ts';
+import { backendRouteDocs } from '../../rest-bridge/docs/edge-route-docs.ts';
 import { openStorage } from './storage.ts';
 
 export interface RunningGateway {
@@ -57,6 +61,9 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const { execute, metrics } = services;
     const uploads = await uploadStore(config.v1.uploads);
     const subscriptions = subscriptionState(config, storage);
+    const backend = backendProxy(config, metrics, lifecycle);
+    // Made with the sockets in phase 3; health reads it only when asked.
+    let backendSocket: BackendWebSocketProxy | null = null;
     // From process start (performance's time origin) until listening; reported by /health/detailed.
     let startupMs: number | null = null;
     const health = healthChecks({
@@ -71,6 +78,12 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       },
       subscriptions: () => ({ connections: subscriptions.registry.size, subscriptions: subscriptions.hub.feedCount }),
       startupMs: () => startupMs,
+      ...(config.backend.routes.length > 0 || config.backend.webSocket
+        ? {
+            backend: () =>
+              backendHealth(backend.clients, backendSocket && config.backend.webSocket ? { name: backendSocket.name, url: config.backend.webSocket.url, connections: backendSocket.connections } : null),
+          }
+        : {}),
     });
     const handler = edgeHandler({
       server: services.apollo,
@@ -78,19 +91,21 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       signInternalToken: services.tokens.sign,
       trustProxy: config.trustProxy,
       logger,
-      routers: [bridgeRouter({ routes: BRIDGE_ROUTES, execute })],
+      routers: [bridgeRouter({ routes: BRIDGE_ROUTES, execute }), backend.router],
       routes: (steps) => ({
         ...v1Routes({ execute, uploads, prisma: storage.database.prisma, secret: config.v1.callbackSecret })(steps),
         ...metricsRoute({ metrics, access: config.metrics }),
         ...explorerRoutes(),
-        ...docsRoutes({ routes: BRIDGE_ROUTES, edgeRoutes: EDGE_ROUTE_DOCS, version: GATEWAY_VERSION }),
+        ...docsRoutes({ routes: BRIDGE_ROUTES, edgeRoutes: [...EDGE_ROUTE_DOCS, ...backendRouteDocs(config.backend)], version: GATEWAY_VERSION }),
         ...healthRoutes({ health, accessTokens: platform.accessTokens, startedAt }),
       }),
     });
 
     // Phase 3: listen.
     const server = httpServer(handler);
-    const webSocketUsage = attachSockets(server, subscriptions, config, services, lifecycle, logger);
+    const sockets = attachSockets(server, subscriptions, config, { ...services, backendMeter: backend.meter }, lifecycle, logger);
+    const webSocketUsage = sockets.usage;
+    backendSocket = sockets.backend;
     const url = await listen(server, config.http, lifecycle);
     platform.announceListeningUrl(url);
     startupMs = Math.round(performance.now());

@@ -34,6 +34,8 @@ export interface HealthOptions {
   readonly upstreams: UpstreamHealthSource;
   /** This replica's open subscription connections and subscriptions. */
   readonly subscriptions?: () => { readonly connections: number; readonly subscriptions: number };
+  /** The backend pass-through routes and WebSocket (BACKEND_*): probed when asked, reported, not required. */
+  readonly backend?: () => Promise<Record<string, unknown>>;
   /** Milliseconds from process start until the gateway listened; null while starting. @default always null */
   readonly startupMs?: () => number | null;
   /** Each probe gives up after this long. @default 2000 */
@@ -92,6 +94,7 @@ export function healthChecks(options: HealthOptions) {
     redis,
     async detailed() {
       const names = Object.keys(options.subgraphs) as SubgraphName[];
+      const backend = options.backend?.();
       const [database, redisResult, ...subgraphResults] = await Promise.all([
         timed(() => options.database.ping(), timeoutMs).then((r) => ({ ...r, kind: options.database.kind })),
         redis(),
@@ -120,6 +123,7 @@ export function healthChecks(options: HealthOptions) {
         modules,
         v1_services: v1Services,
         ...(options.subscriptions ? { subscriptions: options.subscriptions() } : {}),
+        ...(backend ? { backend: await backend } : {}),
         process: processReport(options.startupMs?.() ?? null),
       };
     },

@@ -1,6 +1,14 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { GraphQLError } from 'graphql';
 import type { WebSocketServer } from 'ws';
+import { httpStatusOf } from '../../core/errors/error-codes.ts';
+import { contractCodeOf } from '../../core/errors/errors.ts';
+import { retryAfterSecondsOf } from '../../core/errors/failure-class.ts';
+import { errorEnvelope } from '../../core/http/envelope.ts';
+
+/** A handler that answers the upgrade itself (the backend WebSocket proxy authenticates before any handshake). */
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 export interface UpgradeRouter {
   /** From now on upgrades are answered 503, so a draining replica takes no new subscribers. */
@@ -11,8 +19,20 @@ function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-/** WebSocket upgrades on the HTTP server's port, by path: `/graphql` (graphql-ws) and `/ws` (legacy). */
-export function routeUpgrades(server: Server, routes: Readonly<Record<string, WebSocketServer>>): UpgradeRouter {
+/** An upgrade refused before the handshake, with the REST error envelope its code calls for. */
+export function refuseUpgrade(socket: Duplex, requestId: string, error: GraphQLError): void {
+  const code = contractCodeOf(error) ?? 'INTERNAL_ERROR';
+  const status = httpStatusOf(code);
+  const body = JSON.stringify(errorEnvelope(code, requestId, code === 'INTERNAL_ERROR' ? undefined : error.message));
+  const retryAfter = retryAfterSecondsOf(code, error.extensions);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `X-Request-ID: ${requestId}\r\n${retryAfter === undefined ? '' : `Retry-After: ${retryAfter}\r\n`}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** WebSocket upgrades on the HTTP server's port, by path: `/graphql` (graphql-ws), `/ws` (legacy), the backend's. */
+export function routeUpgrades(server: Server, routes: Readonly<Record<string, WebSocketServer | UpgradeHandler>>): UpgradeRouter {
   let refusing = false;
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -20,6 +40,7 @@ export function routeUpgrades(server: Server, routes: Readonly<Record<string, We
     const path = new URL(request.url ?? '/', 'http://gateway.invalid').pathname;
     const target = routes[path];
     if (!target) return refuse(socket, '404 Not Found');
+    if (typeof target === 'function') return target(request, socket, head);
     target.handleUpgrade(request, socket, head, (client) => target.emit('connection', client, request));
   });
   return {

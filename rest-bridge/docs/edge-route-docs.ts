@@ -1,3 +1,4 @@
+import type { BackendConfig } from '../../gateway/backend/backend-routes.ts';
 import type { EdgeRouteDoc } from './openapi-document.ts';
 
 /** The edge's own routes, which are not GraphQL operations but belong in the same document. */
@@ -42,3 +43,26 @@ export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     successStatus: 200,
   },
 ];
+
+const PASSED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * BACKEND_ROUTES as generic pass-throughs: the gateway knows nothing of the
+ * backend's own API, only that everything under the prefix reaches it, behind
+ * the gateway's identity and limits. HEAD and OPTIONS pass too.
+ */
+export function backendRouteDocs(backend: BackendConfig): EdgeRouteDoc[] {
+  return backend.routes.flatMap((route) =>
+    PASSED_METHODS.map(
+      (method): EdgeRouteDoc => ({
+        method,
+        path: `${route.prefix}/{path...}`,
+        tag: 'backend',
+        auth: route.auth === 'required' ? 'required' : 'none',
+        summary: `Pass-through to backend '${route.name}': the request and its answer are streamed unchanged, with X-Forwarded-* and the signed X-Gateway-Principal added and the gateway's credentials removed`,
+        successStatus: 200,
+        passThrough: { backend: route.name },
+      }),
+    ),
+  );
+}

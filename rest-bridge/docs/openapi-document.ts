@@ -5,7 +5,7 @@ import { compilePath } from '../path-pattern.ts';
 
 /** Routes the edge serves itself (not GraphQL operations), documented alongside the bridge's. */
 export interface EdgeRouteDoc {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   readonly summary: string;
   readonly tag: string;
@@ -13,6 +13,8 @@ export interface EdgeRouteDoc {
   /** Request body media type and schema, when there is one. */
   readonly requestBody?: { readonly mediaType: string; readonly schema: Record<string, unknown> };
   readonly successStatus: number;
+  /** A generic pass-through (the backend proxy): any body either way, the backend's own statuses. */
+  readonly passThrough?: { readonly backend: string };
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -70,7 +72,26 @@ function bridgeOperation(route: BridgeRoute) {
   };
 }
 
+const ANY_CONTENT = { '*/*': { schema: {} } };
+
+function passThroughResponses(backend: string) {
+  const unavailable = { description: `Backend '${backend}' unreachable, timed out or its circuit open`, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } };
+  return { default: { description: "The backend's own response, streamed back unchanged (hop-by-hop headers and Set-Cookie removed)", content: ANY_CONTENT }, ...errorResponses, 503: unavailable };
+}
+
 function edgeOperation(route: EdgeRouteDoc) {
+  const params = compilePath(route.path).names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description: 'The rest of the path, passed on as it is' }));
+  if (route.passThrough) {
+    return {
+      summary: route.summary,
+      tags: [route.tag],
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      security: security(route.auth),
+      parameters: params,
+      ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { requestBody: { required: false, content: ANY_CONTENT } }),
+      responses: passThroughResponses(route.passThrough.backend),
+    };
+  }
   return {
     summary: route.summary,
     tags: [route.tag],
@@ -85,7 +106,7 @@ function edgeOperation(route: EdgeRouteDoc) {
 export function openApiDocument(options: { routes: readonly BridgeRoute[]; edgeRoutes: readonly EdgeRouteDoc[]; version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of options.routes) (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = bridgeOperation(route);
-  for (const route of options.edgeRoutes) (paths[route.path] ??= {})[route.method.toLowerCase()] = edgeOperation(route);
+  for (const route of options.edgeRoutes) (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = edgeOperation(route);
   return {
     openapi: '3.1.0',
     info: {

@@ -1,3 +1,4 @@
+import type { BackendConfig } from '../../backend/backend-routes.ts';
 import type { CorsOptions } from '../../../core/http/cors.ts';
 import type { TrustProxy } from '../../../core/http/trusted-proxies.ts';
 import type { LandingPage } from '../../http/explorer/landing-page.ts';
@@ -66,6 +67,8 @@ export interface AppConfig {
   readonly rateLimits: RateLimitConfig;
   readonly modules: ModulesConfig;
   readonly v1: V1Config;
+  /** Seed 004's pass-through routes and WebSocket to a backend (BACKEND_*). */
+  readonly backend: BackendConfig;
   readonly operationLimits: OperationLimits;
   readonly webhooks: WebhooksConfig;
   readonly usage: UsageConfig;

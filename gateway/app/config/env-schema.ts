@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { headerNames, landingPageVariable, trustedDocumentsRequiredVariable, trustedDocumentsVariable } from './frontend-formats.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../../../subgraphs/webhooks/delivery/retry-schedule.ts';
+import { backendRoutes, backendTimeout, webSocketUrl } from './backend-formats.ts';
 import { boolean, duration, requiredMfaTiers, moduleUpstreams, postgresUrl, redisUrl, retrySchedule, secret, subgraphUrls, targetCategories, tierLimits, trustProxySetting, v1Upstreams } from './formats.ts';
 
 /** Every variable the processes read; names are the env var names. */
@@ -53,6 +54,11 @@ export const environmentSchema = z.object({
   MODULE_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   MODULE_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
   UPSTREAM_SIGNING_SECRET: secret.optional(),
+  BACKEND_ROUTES: backendRoutes.default([]),
+  BACKEND_TIMEOUT: backendTimeout.default(30_000),
+  BACKEND_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  BACKEND_WS_PATH: z.string().min(1).default('/ws/backend'),
+  BACKEND_WS_URL: webSocketUrl.optional(),
   RATE_LIMIT_OUTAGE_POLICY: z.enum(['fail-open', 'fail-closed']).default('fail-open'),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(15),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),

@@ -8,6 +8,7 @@ import { V1_SERVICES } from '../../../schema/v1-services.ts';
 import type { SubgraphLocation, SupergraphSource } from '../../executor/subgraph-locations.ts';
 import type { TracingConfig } from '../../observability/tracing.ts';
 import type { AppConfig, ProcessRole } from './app-config.ts';
+import { backendConfig } from './backend-formats.ts';
 import { ConfigError } from './config-error.ts';
 import { environmentSchema, type Environ } from './env-schema.ts';
 import { landingPageFor, trustedDocumentsConfig } from './frontend-formats.ts';
@@ -137,6 +138,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       callbackSecretGenerated: env.TRAINING_CALLBACK_SECRET === undefined,
       uploads: { dir: env.UPLOAD_DIR, maxBytes: env.UPLOAD_MAX_BYTES, linkTtlSeconds: env.UPLOAD_LINK_TTL_SECONDS },
     },
+    backend: backendConfig(env, { retries: env.BACKEND_RETRIES, maxPayloadBytes: env.BODY_LIMIT_BYTES }),
     operationLimits: {
       maxDepth: env.GRAPHQL_MAX_DEPTH,
       maxAliases: env.GRAPHQL_MAX_ALIASES,

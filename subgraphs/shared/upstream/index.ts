@@ -13,13 +13,13 @@ export {
   type BreakerState,
   type CircuitBreaker,
   type CircuitBreakerOptions,
-} from './circuit-breaker.ts';
+} from '../../../core/upstream/circuit-breaker.ts';
 export {
   PRINCIPAL_ASSERTION_ALGORITHM,
   PRINCIPAL_ASSERTION_ISSUER,
   type PrincipalAssertionClaims,
-} from './principal-assertion.ts';
-export { PRINCIPAL_HEADER, REQUEST_ID_HEADER } from './forwarded-headers.ts';
-export type { HttpMethod } from './retry-policy.ts';
+} from '../../../core/upstream/principal-assertion.ts';
+export { PRINCIPAL_HEADER, REQUEST_ID_HEADER } from '../../../core/upstream/forwarded-headers.ts';
+export type { HttpMethod } from '../../../core/upstream/retry-policy.ts';
 export type { QueryParams } from './upstream-target.ts';
 export type { UpstreamFailureReason } from './upstream-failures.ts';

@@ -1,7 +1,7 @@
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { readCapped, ResponseTooLargeError } from './response-body.ts';
-import { returnableResponseHeaders } from './forwarded-headers.ts';
-import type { HttpMethod } from './retry-policy.ts';
+import { returnableResponseHeaders } from '../../../core/upstream/forwarded-headers.ts';
+import type { HttpMethod } from '../../../core/upstream/retry-policy.ts';
 
 /**
  * One HTTP exchange with an upstream, classified rather than thrown, so the client

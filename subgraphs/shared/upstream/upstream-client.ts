@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import { validationError } from '../../../core/errors/errors.ts';
 import type { Principal } from '../../../core/identity/principal.ts';
-import { circuitBreaker, type BreakerPermit, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.ts';
-import { assertValidHeaders, forwardableRequestHeaders, PRINCIPAL_HEADER, REQUEST_ID_HEADER } from './forwarded-headers.ts';
-import { principalAssertion } from './principal-assertion.ts';
+import { circuitBreaker, type BreakerPermit, type BreakerState, type CircuitBreakerOptions } from '../../../core/upstream/circuit-breaker.ts';
+import { assertValidHeaders, forwardableRequestHeaders, PRINCIPAL_HEADER, REQUEST_ID_HEADER } from '../../../core/upstream/forwarded-headers.ts';
+import { principalAssertion } from '../../../core/upstream/principal-assertion.ts';
 import { decodeBody } from './response-body.ts';
-import { backoffDelay, isIdempotent, isRetryableStatus, type HttpMethod } from './retry-policy.ts';
+import { backoffDelay, isIdempotent, isRetryableStatus, type HttpMethod } from '../../../core/upstream/retry-policy.ts';
 import { attemptOnce, describeNetworkError, type AttemptOutcome } from './upstream-attempt.ts';
 import {
   upstreamCircuitOpen,

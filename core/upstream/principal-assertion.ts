@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import type { Principal } from '../../../core/identity/principal.ts';
+import type { Principal } from '../identity/principal.ts';
 
 /**
  * The caller's identity as an upstream sees it: a compact HS256 JWT in

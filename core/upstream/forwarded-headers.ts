@@ -1,4 +1,4 @@
-import { validationError } from '../../../core/errors/errors.ts';
+import { validationError } from '../errors/errors.ts';
 
 /**
  * Which headers cross the proxy. Upstreams learn who is calling only from the
@@ -41,9 +41,14 @@ const WITHHELD_FROM_UPSTREAM = new Set([
  */
 const WITHHELD_FROM_CALLER = new Set(['content-length', 'set-cookie']);
 
-function connectionTokens(value: string | undefined): Set<string> {
-  return new Set((value ?? '').split(',').map((token) => token.trim().toLowerCase()).filter(Boolean));
+/** The header names a `Connection` header lists (lower-cased): hop-by-hop too, by that listing. */
+export function connectionTokens(value: string | readonly string[] | undefined): Set<string> {
+  const text = typeof value === 'string' ? value : (value ?? []).join(',');
+  return new Set(text.split(',').map((token) => token.trim().toLowerCase()).filter(Boolean));
 }
+
+/** Connection-level by definition (RFC 9110 section 7.6.1), `Proxy-*` included; `name` lower-cased. */
+export const isHopByHop = (name: string): boolean => HOP_BY_HOP.has(name) || name.startsWith('proxy-');
 
 /** The caller's extra headers, minus everything listed above and anything its `Connection` header names. */
 export function forwardableRequestHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
@@ -52,7 +57,7 @@ export function forwardableRequestHeaders(headers: Readonly<Record<string, strin
   const lower = Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value] as const);
   const named = connectionTokens(lower.find(([name]) => name === 'connection')?.[1]);
   for (const [name, value] of lower) {
-    if (HOP_BY_HOP.has(name) || WITHHELD_FROM_UPSTREAM.has(name) || named.has(name)) continue;
+    if (isHopByHop(name) || WITHHELD_FROM_UPSTREAM.has(name) || named.has(name)) continue;
     out[name] = value;
   }
   return out;
@@ -64,10 +69,10 @@ export function returnableResponseHeaders(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   const connection = headers['connection'];
-  const named = connectionTokens(Array.isArray(connection) ? connection.join(',') : connection);
+  const named = connectionTokens(connection);
   for (const [rawName, value] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
-    if (value === undefined || HOP_BY_HOP.has(name) || WITHHELD_FROM_CALLER.has(name) || named.has(name)) continue;
+    if (value === undefined || isHopByHop(name) || WITHHELD_FROM_CALLER.has(name) || named.has(name)) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
