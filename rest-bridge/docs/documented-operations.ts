@@ -40,7 +40,8 @@ function bodyOf(operation: OpenApiOperation): DocumentedOperation['body'] {
   const content = operation.requestBody?.content;
   if (!content) return null;
   const json = content['application/json'];
-  if (json) return { kind: 'json', sample: sampleOf(json.schema) };
+  // A body of any shape (a module's) is sampled as an empty object rather than a bare null.
+  if (json) return { kind: 'json', sample: sampleOf(json.schema) ?? {} };
   const multipart = content['multipart/form-data'];
   if (multipart) return { kind: 'multipart', fileFields: Object.keys(multipart.schema['properties'] ?? {}) };
   return null;

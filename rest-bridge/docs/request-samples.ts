@@ -25,6 +25,7 @@ const STRING_FORMATS: Readonly<Record<string, string>> = {
  */
 const NAMED_SAMPLES: Readonly<Record<string, unknown>> = {
   url: 'https://receiver.example.invalid/hooks',
+  email: 'user@example.com',
   password: 'correct horse battery',
   event_type: 'api_key.created',
   events: ['webhook.test'],
