@@ -4,15 +4,20 @@ import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { EVENT_DOCS } from '../../schema/event-docs.ts';
 import { EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '../../schema/events.ts';
 import { SCOPES } from '../../schema/scopes.ts';
-import { registerAndLogin } from '../support/account-flows.ts';
-import { startTestGateway } from '../support/gateway-harness.ts';
+import { login, registerAndLogin } from '../support/account-flows.ts';
+import { ADMIN, startTestGateway } from '../support/gateway-harness.ts';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.ts';
 import { graphql, jsonOf } from '../support/graphql-client.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 import { createEndpoint } from './webhook-flows.ts';
 
 const TRIGGER = 'mutation($type: String!, $id: ID) { triggerTestEvent(eventType: $type, endpointId: $id) { eventId eventType payload deliveries { id endpoint { id } } } }';
 
-describe('docs catalogs and test events (POST /api/v1/events/trigger, triggerTestEvent)', () => {
+// Postgres runs when DATABASE_URL is set (the global setup says so when it is not).
+const BACKENDS: readonly [string, boolean][] = [['embedded PGlite', false], ...(postgresAvailable ? [['Postgres', true] as [string, boolean]] : [])];
+
+describe.each(BACKENDS)('docs catalogs and test events (POST /api/v1/events/trigger, triggerTestEvent) on %s', (_backend, onPostgres) => {
+  let database: TestDatabase | undefined;
   let gateway: RunningGateway;
   let alice: { token: string; userId: string };
   let bob: { token: string; userId: string };
@@ -20,7 +25,8 @@ describe('docs catalogs and test events (POST /api/v1/events/trigger, triggerTes
   let bobHooks: WebhookReceiver;
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'loopback' });
+    database = onPostgres ? await createTestDatabase() : undefined;
+    gateway = await startTestGateway({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'loopback', ...(database ? { DATABASE_URL: database.url } : {}) });
     alice = await registerAndLogin(gateway.url, 'alice-trigger@example.test');
     bob = await registerAndLogin(gateway.url, 'bob-trigger@example.test');
     aliceHooks = await startWebhookReceiver();
@@ -30,6 +36,7 @@ describe('docs catalogs and test events (POST /api/v1/events/trigger, triggerTes
     await gateway?.close();
     await aliceHooks?.close();
     await bobHooks?.close();
+    await database?.drop();
   });
 
   it('lists every event type of schema/events.ts with its sample, and every scope of schema/scopes.ts, without credentials', async () => {
@@ -91,6 +98,10 @@ describe('docs catalogs and test events (POST /api/v1/events/trigger, triggerTes
 
     const foreign = await graphql(gateway.url, TRIGGER, { type: 'webhook.test', id: bobs.id }, { token: alice.token });
     expect(foreign.errors?.[0]?.extensions?.['code']).toBe('RESOURCE_NOT_FOUND');
+    // An admin may read every endpoint, but a test event still goes only to the admin's own.
+    const admin = await login(gateway.url, ADMIN.email, ADMIN.password);
+    const byAdmin = await graphql(gateway.url, TRIGGER, { type: 'webhook.test', id: bobs.id }, { token: admin.token });
+    expect(byAdmin.errors?.[0]?.extensions?.['code']).toBe('RESOURCE_NOT_FOUND');
     const anonymous = await graphql(gateway.url, TRIGGER, { type: 'webhook.test' }, {});
     expect(anonymous.errors?.[0]?.extensions?.['code']).toBe('AUTHENTICATION_REQUIRED');
     await new Promise((resolve) => setTimeout(resolve, 500));
