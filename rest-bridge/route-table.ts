@@ -1,4 +1,5 @@
 import type { BridgeRoute } from './bridge-route.ts';
+import { DOCS_CATALOG_ROUTES } from './routes/docs-catalog-routes.ts';
 import { ANALYTICS_ROUTES } from './routes/analytics-routes.ts';
 import { API_KEY_ROUTES } from './routes/api-key-routes.ts';
 import { AUTH_ROUTES } from './routes/auth-routes.ts';
@@ -7,4 +8,4 @@ import { V1_ROUTES } from './routes/v1-routes.ts';
 import { WEBHOOK_ROUTES } from './routes/webhook-routes.ts';
 
 /** Every legacy route the bridge translates into a GraphQL operation (CONTRACT.md section 5). */
-export const BRIDGE_ROUTES: readonly BridgeRoute[] = [...AUTH_ROUTES, ...API_KEY_ROUTES, ...MODULE_ROUTES, ...V1_ROUTES, ...WEBHOOK_ROUTES, ...ANALYTICS_ROUTES];
+export const BRIDGE_ROUTES: readonly BridgeRoute[] = [...AUTH_ROUTES, ...API_KEY_ROUTES, ...MODULE_ROUTES, ...V1_ROUTES, ...WEBHOOK_ROUTES, ...ANALYTICS_ROUTES, ...DOCS_CATALOG_ROUTES];

@@ -96,7 +96,12 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
         ...v1Routes({ execute, uploads, prisma: storage.database.prisma, secret: config.v1.callbackSecret })(steps),
         ...metricsRoute({ metrics, access: config.metrics }),
         ...explorerRoutes(),
-        ...docsRoutes({ routes: BRIDGE_ROUTES, edgeRoutes: [...EDGE_ROUTE_DOCS, ...backendRouteDocs(config.backend)], version: GATEWAY_VERSION }),
+        ...docsRoutes({
+          routes: BRIDGE_ROUTES,
+          edgeRoutes: [...EDGE_ROUTE_DOCS, ...backendRouteDocs(config.backend)],
+          version: GATEWAY_VERSION,
+          status: { startedAt, health: () => health.detailed() },
+        }),
         ...healthRoutes({ health, accessTokens: platform.accessTokens, startedAt }),
       }),
     });

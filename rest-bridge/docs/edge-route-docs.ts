@@ -1,8 +1,28 @@
 import type { BackendConfig } from '../../gateway/backend/backend-routes.ts';
+import { EXAMPLE_LANGUAGES, EXAMPLE_MEDIA_TYPES } from './code-examples.ts';
 import type { EdgeRouteDoc } from './openapi-document.ts';
 
 /** The edge's own routes, which are not GraphQL operations but belong in the same document. */
 export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
+  { method: 'GET', path: '/api/docs/postman', tag: 'docs', auth: 'none', summary: 'A Postman collection (v2.1) of every route in this document, with baseUrl, bearerToken and apiKey variables', successStatus: 200 },
+  ...EXAMPLE_LANGUAGES.map((language) => ({
+    method: 'GET' as const,
+    path: `/api/docs/examples/${language}`,
+    tag: 'docs',
+    auth: 'none' as const,
+    summary: `A ${language} program calling every route in this document with sample input`,
+    responseMediaTypes: [EXAMPLE_MEDIA_TYPES[language]],
+    successStatus: 200,
+  })),
+  {
+    method: 'GET',
+    path: '/api/docs/status',
+    tag: 'docs',
+    auth: 'none',
+    summary: 'Version, uptime and a health summary; an HTML page when the client accepts text/html',
+    responseMediaTypes: ['application/json', 'text/html'],
+    successStatus: 200,
+  },
   { method: 'GET', path: '/health', tag: 'health', auth: 'none', summary: 'Liveness', successStatus: 200 },
   { method: 'GET', path: '/health/detailed', tag: 'health', auth: 'none', summary: 'Database, Redis, subgraphs, modules and /v1 upstreams', successStatus: 200 },
   { method: 'GET', path: '/health/redis', tag: 'health', auth: 'none', summary: 'Redis reachability', successStatus: 200 },

@@ -12,6 +12,8 @@ export interface EdgeRouteDoc {
   readonly auth: 'none' | 'required' | 'signature';
   /** Request body media type and schema, when there is one. */
   readonly requestBody?: { readonly mediaType: string; readonly schema: Record<string, unknown> };
+  /** What a success answers. @default application/json, an object */
+  readonly responseMediaTypes?: readonly string[];
   readonly successStatus: number;
   /** A generic pass-through (the backend proxy): any body either way, the backend's own statuses. */
   readonly passThrough?: { readonly backend: string };
@@ -98,7 +100,13 @@ function edgeOperation(route: EdgeRouteDoc) {
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     security: security(route.auth),
     ...(route.requestBody ? { requestBody: { required: true, content: { [route.requestBody.mediaType]: { schema: route.requestBody.schema } } } } : {}),
-    responses: { [route.successStatus]: { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } }, ...errorResponses },
+    responses: {
+      [route.successStatus]: {
+        description: 'Success',
+        content: Object.fromEntries((route.responseMediaTypes ?? ['application/json']).map((type) => [type, { schema: { type: type.endsWith('json') ? 'object' : 'string' } }])),
+      },
+      ...errorResponses,
+    },
   };
 }
 

@@ -1,6 +1,9 @@
 import { allow, authenticated, ownerOrAdmin, recordOwner, userItself, type AccessRuleMap } from '../shared/access-rules.ts';
 
 export const keysAccess: AccessRuleMap = {
+  // The catalog is documentation: the same for everyone, signed in or not.
+  'Query.scopeCatalog': allow,
+  'ScopeCatalogEntry.*': allow,
   'Query.apiKeys': authenticated({ scopes: ['read:keys'] }),
   'Query.apiKey': authenticated({ scopes: ['read:keys'] }),
   'Mutation.createApiKey': authenticated({ scopes: ['write:keys'] }),

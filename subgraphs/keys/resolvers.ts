@@ -16,6 +16,8 @@ import { committedEventPublisher, recordEventForReplicas } from '../shared/event
 import { checkKeyLimits, grantFor, keyStatus } from './key-policy.ts';
 import type { Tier } from '../../schema/tiers.ts';
 import { isUuid } from '../shared/ids.ts';
+import { validationError } from '../../core/errors/errors.ts';
+import { SCOPE_RESOURCES, scopeCatalog } from '../../schema/scope-docs.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -100,6 +102,12 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
 
   return {
     Query: {
+      scopeCatalog: (_root, args: { resource?: string | null }) => {
+        if (args.resource != null && !SCOPE_RESOURCES.includes(args.resource)) {
+          throw validationError(`Invalid 'resource': must be one of ${SCOPE_RESOURCES.join(', ')}`, 'resource');
+        }
+        return scopeCatalog().filter((entry) => args.resource == null || entry.resource === args.resource);
+      },
       apiKeys: (_root, args: { includeRevoked?: boolean | null }, context) =>
         prisma.apiKey.findMany({
           where: { ownerId: requirePrincipal(context).userId, ...(args.includeRevoked ? {} : { revokedAt: null }) },

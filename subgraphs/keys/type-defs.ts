@@ -98,7 +98,18 @@ export const keysTypeDefs = gql`
     usageThresholdCrossed: UsageThresholdEvent!
   }
 
+  "A scope a credential may hold (action:resource)."
+  type ScopeCatalogEntry {
+    "e.g. read:keys"
+    scope: String!
+    action: String!
+    resource: String!
+    description: String!
+  }
+
   type Query {
+    "Every scope a user or key may hold; resource narrows it (keys, webhooks, …)."
+    scopeCatalog(resource: String): [ScopeCatalogEntry!]!
     "The caller's keys, newest first."
     apiKeys(includeRevoked: Boolean = false): [ApiKey!]!
     apiKey(id: ID!): ApiKey

@@ -2,7 +2,6 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { z } from 'zod';
 import { validationError } from '../../core/errors/errors.ts';
 import { WEBHOOK_EVENT_TYPES, type PlatformEvent } from '../../schema/events.ts';
-import { platformEvent } from '../../core/events/event-bus.ts';
 import { Prisma, type WebhookEndpoint } from '../../prisma/generated/client.ts';
 import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
@@ -11,7 +10,8 @@ import { validInput } from '../../core/errors/validate-input.ts';
 import { RefusedTargetError } from './delivery/target-guard.ts';
 import { disableEndpoint } from './endpoint-disabling.ts';
 import { createEndpointInput, recoverInput, rotateInput, testInput, updateEndpointInput, uuidOf } from './inputs.ts';
-import { recordWebhookEvent } from './outbox.ts';
+import { testEvents } from './test-events.ts';
+import { eventCatalog } from '../../schema/event-docs.ts';
 import { NEWEST_FIRST, pageOf, pageWindow } from './pagination.ts';
 import { webhookRecords, type DeliveryWithMessage } from './records.ts';
 import { recoverFailed, redeliver } from './replay.ts';
@@ -24,6 +24,7 @@ const deliveryStatus = z.enum(['pending', 'succeeded', 'failed']).nullish();
 export function webhooksResolvers(services: SubgraphServices): GraphQLResolverMap<SubgraphContext> {
   const { prisma, events } = services;
   const records = webhookRecords(prisma);
+  const tests = testEvents({ prisma, events, records });
 
   const checkTarget = async (url: string): Promise<void> => {
     try {
@@ -67,6 +68,8 @@ export function webhooksResolvers(services: SubgraphServices): GraphQLResolverMa
       },
       webhookDelivery: (_root, args: { id: string }, context) => records.delivery(requirePrincipal(context), args.id),
       webhookEventTypes: () => WEBHOOK_EVENT_TYPES,
+      eventCatalog: (_root, args: { webhookDeliverable?: boolean | null }) =>
+        eventCatalog().filter((entry) => args.webhookDeliverable == null || entry.webhookDeliverable === args.webhookDeliverable),
     },
 
     Mutation: {
@@ -134,19 +137,10 @@ export function webhooksResolvers(services: SubgraphServices): GraphQLResolverMa
 
       sendTestWebhook: async (_root, args: unknown, context) => {
         const input = validInput(testInput, args);
-        const endpoint = await records.endpoint(requirePrincipal(context), input.endpointId);
-        if (!endpoint.enabled) throw validationError('The endpoint is disabled; enable it before testing it', 'endpointId');
-        const event = platformEvent('webhook.test', endpoint.ownerId, {
-          endpointId: endpoint.id,
-          message: input.message ?? 'This is a test event from the gateway',
-        });
-        const delivery = await prisma.$transaction(async (tx) => {
-          await recordWebhookEvent(tx, event, { endpointId: endpoint.id });
-          return tx.webhookDelivery.findFirstOrThrow({ where: { messageId: event.id }, include: { message: true } });
-        });
-        await events.publish(event);
-        return delivery;
+        return tests.sendTestWebhook(requirePrincipal(context), input.endpointId, input.message);
       },
+
+      triggerTestEvent: (_root, args: unknown, context) => tests.trigger(requirePrincipal(context), args),
 
       redeliverWebhook: async (_root, args: unknown, context) => {
         const { deliveryId } = validInput(z.object({ deliveryId: uuidOf('webhook delivery') }), args);

@@ -128,6 +128,26 @@ export const webhooksTypeDefs = gql`
     enabled: Boolean
   }
 
+  "One event type of the platform's catalog."
+  type EventCatalogEntry {
+    "e.g. api_key.created"
+    type: String!
+    description: String!
+    "Whether a webhook endpoint may subscribe to it (see webhookEventTypes)."
+    webhookDeliverable: Boolean!
+    "A made-up payload of the type's exact shape; triggerTestEvent sends it."
+    samplePayload: JSON!
+  }
+
+  "A test event written to the webhook outbox: delivered, signed and retried like a real one."
+  type TestEventResult {
+    eventId: ID!
+    eventType: String!
+    payload: JSON!
+    "One per endpoint of the caller's that receives it; empty when none is subscribed to the type."
+    deliveries: [WebhookDelivery!]!
+  }
+
   type Query {
     "The caller's endpoints, newest first (every owner's, for admin)."
     webhookEndpoints: [WebhookEndpoint!]!
@@ -137,6 +157,8 @@ export const webhooksTypeDefs = gql`
     webhookDelivery(id: ID!): WebhookDelivery
     "The event types an endpoint may subscribe to."
     webhookEventTypes: [String!]!
+    "Every platform event type with a description and a sample payload; webhookDeliverable narrows it."
+    eventCatalog(webhookDeliverable: Boolean): [EventCatalogEntry!]!
   }
 
   type Mutation {
@@ -148,6 +170,8 @@ export const webhooksTypeDefs = gql`
     rotateWebhookSecret(id: ID!, overlapSeconds: Int = 86400): WebhookEndpointWithSecret!
     "Queues a webhook.test event for this endpoint alone."
     sendTestWebhook(endpointId: ID!, message: String): WebhookDelivery!
+    "Sends a sample of eventType to the caller's own endpoints subscribed to it, or to one of theirs (endpointId) whatever its types."
+    triggerTestEvent(eventType: String!, endpointId: ID): TestEventResult!
     "Sends a delivery's event to its endpoint again, with the same webhook-id."
     redeliverWebhook(deliveryId: ID!): WebhookDelivery!
     "Redelivers every event that failed for this endpoint since the given time; returns how many were queued."

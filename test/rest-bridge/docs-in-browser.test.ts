@@ -54,7 +54,7 @@ describe.runIf(chromiumAvailable)('the API docs render in a real headless browse
     const { page, problems } = await openAndWatch(browser, `${gateway.url}/api/redoc`);
     await page.getByText('/v1/models/train', { exact: false }).first().waitFor({ timeout: 20_000 });
     const menu = await page.locator('[role="menuitem"], .menu-content label').allInnerTexts();
-    expect(menu.join('\n')).toContain('Exchange email and password for a bearer token');
+    expect(menu.join('\n')).toContain('Exchange email and password for an access and a refresh token');
     await page.screenshot({ path: join(screenshots, 'redoc.png') });
     expect(problems).toEqual([]);
   }, 60_000);

@@ -278,4 +278,23 @@ export const ROUTE_CASES: Readonly<Record<string, RouteCase>> = {
     badStatus: 404,
     badCode: 'RESOURCE_NOT_FOUND',
   },
+  'GET /api/v1/docs/events': {
+    valid: (context) => context.call('GET', '/api/v1/docs/events?webhook=true'),
+    bad: (context) => context.call('GET', '/api/v1/docs/events?webhook=perhaps'),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+  },
+  'GET /api/v1/docs/scopes': {
+    valid: (context) => context.call('GET', '/api/v1/docs/scopes?resource=keys'),
+    bad: (context) => context.call('GET', '/api/v1/docs/scopes?resource=invoices'),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+  },
+  // The free user has no endpoints: the event is queued for nobody, and nothing is sent.
+  'POST /api/v1/events/trigger': {
+    valid: (context) => context.call('POST', '/api/v1/events/trigger', { token: context.free.token, body: { event_type: 'api_key.created' } }),
+    bad: (context) => context.call('POST', '/api/v1/events/trigger', { token: context.free.token, body: { event_type: 'invoice.created' } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+  },
 };

@@ -151,9 +151,18 @@ export function runToExit(
   args: readonly string[],
   options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {},
 ): Promise<FinishedProcess> {
-  const started = Date.now();
   const [command, commandArgs] = commandOf({ entry, args });
-  const child = spawn(command, commandArgs, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runCommandToExit(command, commandArgs, options);
+}
+
+/** Runs any program (a shell, python) to its end, the way runToExit runs node. */
+export function runCommandToExit(
+  command: string,
+  args: readonly string[],
+  options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv; readonly timeoutMs?: number } = {},
+): Promise<FinishedProcess> {
+  const started = Date.now();
+  const child = spawn(command, args, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
