@@ -85,7 +85,7 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
   const expectedFile = join(folder, 'expected.json');
 
   const jwt = { keys: { algorithm: 'HS256', secret: new TextEncoder().encode(JWT_SECRET), generated: false }, issuer: 'federation-gateway', audience: 'federation-gateway-api', ttlSeconds: 3600 } as const;
-  const token = (await (await accessTokens(jwt)).issue({ userId: 'bench-user', tier: 'enterprise', scopes: [] })).token;
+  const token = (await (await accessTokens(jwt)).issue({ userId: '00000000-0000-4000-8000-00000000be0c', tier: 'enterprise', scopes: [] })).token;
   const authorization = `Bearer ${token}`;
   // One folder per gateway: node writes one profile per thread (tsx's loader runs in one too).
   const profile = (name: string) => (settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', join(settings.cpuProfileDir, name)] : []);

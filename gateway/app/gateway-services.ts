@@ -19,7 +19,7 @@ import { gatewayMetrics, type GatewayMetrics } from '../observability/gateway-me
 import { startTracing, type Tracing } from '../observability/tracing.ts';
 import { usageAlerts } from '../rate-limit/usage-alerts.ts';
 import { prismaUsageSink } from '../usage/prisma-usage-sink.ts';
-import { disabledUsageRecorder, usageRecorder, type UsageRecorder } from '../usage/usage-recorder.ts';
+import { disabledUsageRecorder, retryableUsageWrite, usageRecorder, type UsageRecorder } from '../usage/usage-recorder.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
 import type { AppConfig } from './config/app-config.ts';
 import type { Lifecycle } from './lifecycle.ts';
@@ -49,7 +49,8 @@ function recorderFor(config: AppConfig, storage: Storage, logger: Logger): Usage
     batchSize: config.usage.batchSize,
     flushIntervalMs: config.usage.flushIntervalMs,
     maxBuffered: config.usage.maxBuffered,
-    onFlushError: (error, records) => logger.warn({ err: error, records }, 'usage records could not be written; they stay buffered and are retried'),
+    retryable: retryableUsageWrite,
+    onFlushError: (error, records) => logger.warn({ err: error, records }, 'usage records could not be written; refused ones are dropped, the rest stay buffered and are retried'),
   });
 }
 

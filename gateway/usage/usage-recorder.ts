@@ -1,3 +1,4 @@
+import { classifyFailure } from '../../core/errors/failure-class.ts';
 import type { UsageRecord, UsageSink } from './usage-record.ts';
 
 /** Usage records of client requests, buffered at the edge and written in batches. */
@@ -15,6 +16,13 @@ export interface UsageRecorderOptions {
   readonly maxBuffered?: number;
   /** Told of a batch that could not be written; it stays buffered and is retried on the next flush. @default no-op */
   readonly onFlushError?: (error: unknown, records: number) => void;
+  /**
+   * Whether a failed write may succeed later (the database down or slow) rather
+   * than never (it refused the records' content). A refused batch is written one
+   * record at a time and only the refused records are dropped and counted.
+   * @default every failure is retried
+   */
+  readonly retryable?: (error: unknown) => boolean;
 }
 
 export interface UsageRecorder {
@@ -39,9 +47,17 @@ export function usageRecorder(options: UsageRecorderOptions): UsageRecorder {
   const batchSize = options.batchSize ?? 500;
   const maxBuffered = options.maxBuffered ?? 50_000;
   const onFlushError = options.onFlushError ?? (() => {});
+  const retryable = options.retryable ?? (() => true);
   let buffer: UsageRecord[] = [];
   let dropped = 0;
   let writing: Promise<boolean> | null = null;
+
+  /** Writes each record alone; resolves with how many the database refused. */
+  const writeOneByOne = async (batch: readonly UsageRecord[]): Promise<number> => {
+    let refused = 0;
+    for (const single of batch) await options.sink([single]).catch(() => (refused += 1));
+    return refused;
+  };
 
   /** Resolves false when a write failed; the batch is back at the head of the buffer for the next flush. */
   const writeOnce = async (): Promise<boolean> => {
@@ -51,6 +67,12 @@ export function usageRecorder(options: UsageRecorderOptions): UsageRecorder {
       try {
         await options.sink(batch);
       } catch (error) {
+        onFlushError(error, batch.length);
+        // Retrying what the database refuses would block every record behind it, forever.
+        if (!retryable(error)) {
+          dropped += await writeOneByOne(batch);
+          continue;
+        }
         // A database outage must not cost the records of requests already answered:
         // only the bound decides what is lost, and the newest go first.
         buffer = [...batch, ...buffer];
@@ -58,7 +80,6 @@ export function usageRecorder(options: UsageRecorderOptions): UsageRecorder {
           dropped += buffer.length - maxBuffered;
           buffer.length = maxBuffered;
         }
-        onFlushError(error, batch.length);
         return false;
       }
     }
@@ -104,3 +125,6 @@ export function usageRecorder(options: UsageRecorderOptions): UsageRecorder {
 export function disabledUsageRecorder(): UsageRecorder {
   return { record() {}, flush: async () => {}, buffered: () => 0, dropped: () => 0, close: async () => {} };
 }
+
+/** A write the database refused for its content (22P02 and kin: a client-mistake failure) will never succeed. */
+export const retryableUsageWrite = (error: unknown): boolean => classifyFailure(error).kind !== 'client-mistake';
