@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { unauthenticated } from '../errors/errors.ts';
 import { SCOPES, type Scope } from '../../schema/scopes.ts';
 import { TIER_NAMES, type Tier } from '../../schema/tiers.ts';
+import type { Principal } from './principal.ts';
 import { verifiedTokenCache } from './verified-token-cache.ts';
 
 export type JwtKeyConfig =
@@ -28,19 +29,8 @@ export interface JwtConfig {
   readonly ttlSeconds: number;
 }
 
-/** What a verified access token says about its holder. */
-export interface AccessClaims {
-  readonly userId: string;
-  readonly tier: Tier;
-  readonly scopes: readonly Scope[];
-  readonly tokenId: string;
-  /** Unix seconds. */
-  readonly expiresAt: number;
-  /** The sign-in passed a second factor (`amr` holds `otp`). */
-  readonly mfaVerified: boolean;
-  /** The account has a second factor, or REQUIRE_MFA covers its tier: rules marked `mfaVerified` refuse the token without one. */
-  readonly mfaRequired: boolean;
-}
+/** What a verified access token says about its holder: a user principal without its kind. */
+export type AccessClaims = Omit<Extract<Principal, { kind: 'user' }>, 'kind'>;
 
 /** Who a token is for and how they signed in. */
 export interface TokenSubject {

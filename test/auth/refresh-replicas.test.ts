@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAndLogin } from '../support/account-flows.ts';
-import { ADMIN, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../support/gateway-harness.ts';
 import { graphql } from '../support/graphql-client.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.ts';
-import { freePort, GATEWAY_ENTRY, startTsProcess, type StartedProcess } from '../support/processes.ts';
+import { startGatewayProcess } from '../support/gateway-process.ts';
+import type { StartedProcess } from '../support/processes.ts';
 import { enableMfa, inMiddleOfStep, refresh, signIn, signInWithCode, verifyMfa } from '../support/session-flows.ts';
 import { totpCode } from '../support/totp-codes.ts';
 
@@ -30,22 +30,11 @@ describe.runIf(postgresAvailable && redisUrl)('refresh rotation and MFA across t
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    // One after the other: the first applies the migrations.
     for (let replica = 0; replica < 2; replica += 1) {
-      const port = await freePort();
-      gateways.push(
-        await startTsProcess(
-          GATEWAY_ENTRY,
-          [],
-          {
-            NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: database.url, REDIS_URL: redisUrl ?? '',
-            JWT_SECRET: TEST_JWT_SECRET, INTERNAL_TOKEN_SECRET: TEST_INTERNAL_SECRET, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
-            RATE_LIMITS: 'free=1000/10000', LOG_LEVEL: 'warn',
-          },
-          /Gateway ready/,
-          60_000,
-        ),
-      );
-      urls.push(`http://127.0.0.1:${port}`);
+      const started = await startGatewayProcess({ DATABASE_URL: database.url, REDIS_URL: redisUrl ?? '', RATE_LIMITS: 'free=1000/10000' });
+      gateways.push(started.process);
+      urls.push(started.url);
     }
   }, 150_000);
   afterAll(async () => {
