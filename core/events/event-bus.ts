@@ -6,6 +6,13 @@ export interface EventBus {
   publish(event: AnyPlatformEvent): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(listener: (event: AnyPlatformEvent) => void): () => void;
+  /**
+   * Called once the bus is listening again after an interruption in which events
+   * may have been lost (Redis pub/sub keeps nothing for a subscriber that is away).
+   * Whoever keeps state from events reloads it from the record here. Returns the
+   * unsubscribe function.
+   */
+  onResumed(listener: () => void): () => void;
   close(): Promise<void>;
 }
 

@@ -19,6 +19,8 @@ export function memoryEventBus(): EventBus {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    // In one process nothing is ever in flight between publisher and listener.
+    onResumed: () => () => undefined,
     async close() {
       listeners.clear();
     },

@@ -23,6 +23,7 @@ export async function redisEventBus(options: RedisEventBusOptions): Promise<Even
   const warnSubscriberDown = rateLimitedWarning({ logger: options.logger, message: 'event bus subscriber connection problem' });
   subscriber.on('error', (error: Error) => warnSubscriberDown({ err: error }));
   const listeners = new Set<(event: AnyPlatformEvent) => void>();
+  const resumedListeners = new Set<() => void>();
 
   subscriber.on('message', (received: string, message: string) => {
     if (received !== channel) return;
@@ -41,6 +42,37 @@ export async function redisEventBus(options: RedisEventBusOptions): Promise<Even
       }
     }
   });
+
+  // Whatever was published while the subscriber was away never reaches it, and the
+  // publisher cannot tell (PUBLISH succeeds with nobody listening). So after every
+  // reconnect the listeners are told to reload from the record, once the channel is
+  // subscribed again, so that nothing published from then on is missed either.
+  let interrupted = false;
+  let closing = false;
+  subscriber.on('close', () => {
+    if (!closing) interrupted = true;
+  });
+  subscriber.on('ready', () => {
+    if (!interrupted) return;
+    interrupted = false;
+    subscriber
+      .subscribe(channel)
+      .then(() => {
+        options.logger.info({ channel }, 'event bus subscriber is back; listeners reload what they may have missed');
+        for (const listener of [...resumedListeners]) {
+          try {
+            listener();
+          } catch (error) {
+            options.logger.error({ err: error }, 'event bus resume listener failed');
+          }
+        }
+      })
+      // The connection dropped again before the subscription took: its next 'ready' retries.
+      .catch((error: unknown) => {
+        interrupted = true;
+        warnSubscriberDown({ err: error });
+      });
+  });
   await subscriber.subscribe(channel);
 
   return {
@@ -51,8 +83,14 @@ export async function redisEventBus(options: RedisEventBusOptions): Promise<Even
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onResumed(listener) {
+      resumedListeners.add(listener);
+      return () => resumedListeners.delete(listener);
+    },
     async close() {
+      closing = true;
       listeners.clear();
+      resumedListeners.clear();
       subscriber.disconnect();
     },
   };

@@ -83,7 +83,7 @@ export async function buildGatewayServices(
 
   const apiKeys = apiKeyVerifier({ prisma, events, logger, cacheTtlMs: config.apiKeyCacheTtlMs });
   lifecycle.onShutdown('stop services', 'api key verifier', () => apiKeys.close());
-  const revocations = await tokenRevocations({ prisma, events });
+  const revocations = await tokenRevocations({ prisma, events, logger });
   lifecycle.onShutdown('stop services', 'token revocations', () => revocations.close());
   // Tokens are held to their account's current tier and scopes, on every replica.
   const standing = accountStanding({ prisma, events, cacheTtlMs: config.apiKeyCacheTtlMs });

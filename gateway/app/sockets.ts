@@ -3,6 +3,7 @@ import type { Logger } from '../../core/logger.ts';
 import { legacyWsServer } from '../../rest-bridge/legacy-ws.ts';
 import { subscriptionAccess } from '../../subgraphs/subscription-access.ts';
 import { connectionRegistry, type ConnectionRegistry } from '../subscriptions/connection-registry.ts';
+import { credentialRecheck } from '../identity/credential-recheck.ts';
 import { eventHub, type EventHub } from '../subscriptions/event-hub.ts';
 import { graphqlWsServer } from '../subscriptions/graphql-ws-server.ts';
 import { routeUpgrades, type UpgradeHandler } from '../subscriptions/upgrade-router.ts';
@@ -20,11 +21,16 @@ export interface SubscriptionState {
   readonly registry: ConnectionRegistry;
 }
 
-export function subscriptionState(config: AppConfig, storage: Storage): SubscriptionState {
+export function subscriptionState(config: AppConfig, storage: Storage, logger: Logger): SubscriptionState {
   const { events } = storage.shared;
   return {
     hub: eventHub({ events, maxQueuedEvents: config.subscriptions.maxQueuedEvents }),
-    registry: connectionRegistry({ events, maxConnectionsPerPrincipal: config.subscriptions.maxConnectionsPerPrincipal }),
+    registry: connectionRegistry({
+      events,
+      maxConnectionsPerPrincipal: config.subscriptions.maxConnectionsPerPrincipal,
+      recheck: credentialRecheck(storage.database.prisma),
+      logger,
+    }),
   };
 }
 

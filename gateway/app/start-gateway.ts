@@ -60,7 +60,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const services = await buildGatewayServices(config, storage, platform, lifecycle, logger);
     const { execute, metrics } = services;
     const uploads = await uploadStore(config.v1.uploads);
-    const subscriptions = subscriptionState(config, storage);
+    const subscriptions = subscriptionState(config, storage, logger);
     const backend = backendProxy(config, metrics, lifecycle);
     // Made with the sockets in phase 3; health reads it only when asked.
     let backendSocket: BackendWebSocketProxy | null = null;

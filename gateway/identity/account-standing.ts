@@ -37,22 +37,30 @@ export function accountStanding(options: AccountStandingOptions): AccountStandin
   const cached = new Map<string, { readonly standing: Standing; readonly until: number }>();
   // A read started before an eviction may finish after it; its result must not be cached.
   const generation = new Map<string, number>();
+  // Bumped when the bus was away and every user's standing is read again.
+  let epoch = 0;
 
   const unsubscribe = options.events.subscribe((event) => {
     if (event.type !== 'user.tier_changed') return;
     cached.delete(event.payload.userId);
     generation.set(event.payload.userId, (generation.get(event.payload.userId) ?? 0) + 1);
   });
+  // Tier changes published while the bus was away were never heard.
+  const stopForgetting = options.events.onResumed(() => {
+    epoch += 1;
+    cached.clear();
+  });
 
   const standingOf = async (userId: string): Promise<Standing> => {
     const hit = cached.get(userId);
     if (hit && hit.until > Date.now()) return hit.standing;
     const started = generation.get(userId) ?? 0;
+    const startedEpoch = epoch;
     // Our tokens name accounts by UUID; any other subject is no account of ours (and would fail the uuid column).
     if (!UUID.test(userId)) return null;
     const user = await options.prisma.user.findUnique({ where: { id: userId }, select: { tier: true, scopes: true } });
     const standing: Standing = user ? { tier: user.tier, scopes: new Set(user.scopes) } : null;
-    if ((generation.get(userId) ?? 0) === started) {
+    if ((generation.get(userId) ?? 0) === started && epoch === startedEpoch) {
       if (cached.size >= maxEntries) cached.delete(cached.keys().next().value as string);
       cached.set(userId, { standing, until: Date.now() + options.cacheTtlMs });
     }
@@ -67,6 +75,9 @@ export function accountStanding(options: AccountStandingOptions): AccountStandin
         throw unauthenticated("The account's tier or scopes changed since this token was issued; sign in again");
       }
     },
-    close: unsubscribe,
+    close() {
+      unsubscribe();
+      stopForgetting();
+    },
   };
 }

@@ -41,13 +41,18 @@ export function apiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVerifier {
   const byHash = new Map<string, CacheEntry>();
   const lastUsedWrites = new Map<string, number>();
 
+  // A read started before an eviction may finish after it; its result must not be cached.
+  let generation = 0;
   const evict = (predicate: (principal: ApiKeyPrincipal) => boolean): void => {
+    generation += 1;
     for (const [hash, entry] of byHash) if (predicate(entry.principal)) byHash.delete(hash);
   };
   const unsubscribe = options.events.subscribe((event) => {
     if (event.type === 'api_key.revoked' || event.type === 'api_key.updated') evict((p) => p.keyId === event.payload.keyId);
     if (event.type === 'user.tier_changed') evict((p) => p.userId === event.payload.userId);
   });
+  // Revocations published while the bus was away were never heard: every cached key is read again.
+  const stopForgetting = options.events.onResumed(() => evict(() => true));
 
   const touch = (keyId: string): void => {
     const now = Date.now();
@@ -98,8 +103,9 @@ export function apiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVerifier {
           throw unauthenticated('API key has expired');
         }
       } else {
+        const started = generation;
         principal = await load(hash);
-        if (ttl > 0) {
+        if (ttl > 0 && generation === started) {
           if (byHash.size >= maxCached) byHash.delete(byHash.keys().next().value as string);
           byHash.set(hash, { principal, cachedUntil: now + ttl });
         }
@@ -109,6 +115,7 @@ export function apiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVerifier {
     },
     close() {
       unsubscribe();
+      stopForgetting();
       byHash.clear();
     },
   };

@@ -1,9 +1,13 @@
 import type { PrismaClient } from '../../prisma/generated/client.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
+import type { Logger } from '../../core/logger.ts';
 
 export interface TokenRevocationsOptions {
   readonly prisma: PrismaClient;
   readonly events: EventBus;
+  readonly logger: Logger;
+  /** After a failed reload (the database away too), the next try comes this much later. @default 5000 */
+  readonly reloadRetryMs?: number;
 }
 
 /**
@@ -24,8 +28,25 @@ export async function tokenRevocations(options: TokenRevocationsOptions): Promis
   const unsubscribe = options.events.subscribe((event) => {
     if (event.type === 'token.revoked') add(event.payload.tokenId, event.payload.expiresAt * 1000);
   });
-  const rows = await options.prisma.revokedToken.findMany({ where: { expiresAt: { gt: new Date() } } });
-  for (const row of rows) add(row.jti, row.expiresAt.getTime());
+  const load = async (): Promise<void> => {
+    const rows = await options.prisma.revokedToken.findMany({ where: { expiresAt: { gt: new Date() } } });
+    for (const row of rows) add(row.jti, row.expiresAt.getTime());
+  };
+  await load();
+
+  // Revocations published while the bus was away were never heard: read them from the record.
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const reload = (): void => {
+    clearTimeout(retry);
+    load().catch((error: unknown) => {
+      if (closed) return;
+      options.logger.warn({ err: error }, 'could not reload token revocations after a bus interruption; retrying');
+      retry = setTimeout(reload, options.reloadRetryMs ?? 5_000);
+      retry.unref();
+    });
+  };
+  const stopReloading = options.events.onResumed(reload);
 
   const sweep = setInterval(() => {
     const now = Date.now();
@@ -36,7 +57,10 @@ export async function tokenRevocations(options: TokenRevocationsOptions): Promis
   return {
     isRevoked: (tokenId) => revoked.has(tokenId),
     close() {
+      closed = true;
       unsubscribe();
+      stopReloading();
+      clearTimeout(retry);
       clearInterval(sweep);
     },
   };

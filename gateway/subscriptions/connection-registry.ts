@@ -2,6 +2,8 @@ import type { GraphQLError } from 'graphql';
 import { contractError, unauthenticated } from '../../core/errors/errors.ts';
 import { principalId, type Principal } from '../../core/identity/principal.ts';
 import type { EventBus } from '../../core/events/event-bus.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { CredentialRecheck } from '../identity/credential-recheck.ts';
 
 export interface LiveConnection {
   readonly principal: Principal;
@@ -13,6 +15,9 @@ export interface ConnectionRegistryOptions {
   /** Revocations and tier changes arrive here and end the connections they concern. */
   readonly events: EventBus;
   readonly maxConnectionsPerPrincipal: number;
+  /** After a bus interruption, every live connection's credential is read again with this. */
+  readonly recheck: CredentialRecheck;
+  readonly logger: Logger;
 }
 
 export interface ConnectionRegistry {
@@ -65,6 +70,23 @@ export function connectionRegistry(options: ConnectionRegistryOptions): Connecti
     }
   });
 
+  // The events that would have ended connections may have been lost while the bus was away.
+  const recheckAll = async (): Promise<void> => {
+    const byCredentialNow = [...byCredential.values()].map((set) => [...set]);
+    for (const connections of byCredentialNow) {
+      const first = connections[0];
+      if (!first) continue;
+      try {
+        const reason = await options.recheck(first.principal);
+        if (reason) for (const connection of connections) connection.end(reason);
+      } catch (error) {
+        // Kept open: the next revocation event or the credential's expiry still ends it.
+        options.logger.warn({ err: error }, 'could not recheck a live connection after a bus interruption');
+      }
+    }
+  };
+  const stopRechecking = options.events.onResumed(() => void recheckAll());
+
   return {
     admit(connection) {
       const { principal } = connection;
@@ -104,6 +126,7 @@ export function connectionRegistry(options: ConnectionRegistryOptions): Connecti
     },
     close() {
       unsubscribe();
+      stopRechecking();
     },
   };
 }

@@ -1,10 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { platformEvent } from '../../core/events/event-bus.ts';
+import { createLogger } from '../../core/logger.ts';
 import { memoryEventBus } from '../../core/events/memory-event-bus.ts';
 import { connectionRegistry } from '../../gateway/subscriptions/connection-registry.ts';
 import { eventHub } from '../../gateway/subscriptions/event-hub.ts';
 import type { Principal } from '../../core/identity/principal.ts';
 
+// Rechecks run only after a Redis interruption, which the memory bus never has.
+const standingStill = { recheck: async () => null, logger: createLogger('silent') };
 const moduleEvent = (slug: string) => platformEvent('module.status_changed', null, { slug, status: 'up', previous: 'down' });
 const user = (userId: string, expiresAt: number): Principal => ({ kind: 'user', userId, tier: 'free', scopes: [], tokenId: `t-${userId}`, expiresAt, mfaVerified: false, mfaRequired: false });
 
@@ -40,7 +43,7 @@ describe('event hub', () => {
 
 describe('connection registry', () => {
   it('caps connections per principal and frees a slot on release', () => {
-    const registry = connectionRegistry({ events: memoryEventBus(), maxConnectionsPerPrincipal: 1 });
+    const registry = connectionRegistry({ events: memoryEventBus(), maxConnectionsPerPrincipal: 1, ...standingStill });
     const principal = user('u1', Math.floor(Date.now() / 1000) + 3600);
     const release = registry.admit({ principal, end: () => undefined });
     expect(typeof release).toBe('function');
@@ -53,7 +56,7 @@ describe('connection registry', () => {
     vi.useFakeTimers();
     try {
       const events = memoryEventBus();
-      const registry = connectionRegistry({ events, maxConnectionsPerPrincipal: 5 });
+      const registry = connectionRegistry({ events, maxConnectionsPerPrincipal: 5, ...standingStill });
       const expiring = vi.fn();
       registry.admit({ principal: user('u1', Math.floor(Date.now() / 1000) + 2), end: expiring });
       vi.advanceTimersByTime(2_500);
