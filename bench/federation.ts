@@ -6,11 +6,13 @@
  * Gateways are pinned to CPU 0; subgraphs and the load driver (wrk) share CPU 1.
  * Knobs: BENCH_DURATION_S (15), BENCH_WARMUP_S (5), BENCH_CONNECTIONS (50),
  * BENCH_ROUNDS (2), BENCH_CPU_PROF=<dir> (write gateways' --cpu-prof there),
+ * BENCH_HIVE=0 (leave Hive Gateway out; it is installed into bench/hive on first use),
  * REDIS_URL (adds a run with the limits kept in Redis), DATABASE_URL (our
  * gateways keep their platform data in a fresh Postgres database instead of
  * in-memory PGlite, whose WebAssembly heap is most of their RSS otherwise).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accessTokens } from '../core/identity/access-tokens.ts';
@@ -21,7 +23,7 @@ import { composeBenchSupergraph } from './subgraphs/compose.ts';
 import { BENCH_SUBGRAPH_NAMES, type BenchSubgraphName } from './subgraphs/definitions.ts';
 import { ProcessGroup, type PinnedProcess } from './federation/processes.ts';
 import { BENCH_QUERY, problemsIn } from './federation/query.ts';
-import { printReport, type Row } from './federation/report.ts';
+import { printReport, type Role, type Row } from './federation/report.ts';
 import { runWrk, wrkAvailable } from './federation/wrk.ts';
 
 const GATEWAY_CPU = '0';
@@ -41,12 +43,15 @@ const settings = {
   rounds: numberFrom('BENCH_ROUNDS', 2),
   cpuProfileDir: process.env['BENCH_CPU_PROF'],
   redisUrl: process.env['REDIS_URL'],
+  hive: process.env['BENCH_HIVE'] !== '0',
 };
+const HIVE_DIR = join(import.meta.dirname, 'hive');
 /** As in package.json's `start`: a larger young generation (see bench/README.md). */
 const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789';
 
 interface Contender {
   readonly name: string;
+  readonly role: Role;
   readonly url: string;
   readonly process: PinnedProcess;
 }
@@ -82,7 +87,6 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
   writeFileSync(supergraphPath, composeBenchSupergraph(urls));
   const requestFile = join(folder, 'request.json');
   writeFileSync(requestFile, JSON.stringify({ query: BENCH_QUERY, operationName: 'TestQuery' }));
-  const expectedFile = join(folder, 'expected.json');
 
   const jwt = { keys: { algorithm: 'HS256', secret: new TextEncoder().encode(JWT_SECRET), generated: false }, issuer: 'federation-gateway', audience: 'federation-gateway-api', ttlSeconds: 3600 } as const;
   const token = (await (await accessTokens(jwt)).issue({ userId: '00000000-0000-4000-8000-00000000be0c', tier: 'enterprise', scopes: [] })).token;
@@ -103,7 +107,25 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
       env: { NODE_ENV: 'production' },
       ready: /ready/,
     });
-    contenders.push({ name: 'bare @apollo/gateway + @apollo/server', url: `http://127.0.0.1:${port}/graphql`, process });
+    contenders.push({ name: 'bare @apollo/gateway + @apollo/server', role: 'baseline', url: `http://127.0.0.1:${port}/graphql`, process });
+  };
+  // The Guild's gateway, in a package of its own so the gateway's install stays lean.
+  const startHive = async (name: string, flags: readonly string[]) => {
+    if (!existsSync(join(HIVE_DIR, 'node_modules', '@graphql-hive', 'gateway'))) {
+      console.error('installing Hive Gateway into bench/hive (first run only)');
+      execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: HIVE_DIR, stdio: 'inherit' });
+    }
+    const port = await freePort();
+    const process = await group.start({
+      name,
+      cpus: GATEWAY_CPU,
+      entry: join(HIVE_DIR, 'hive-gateway.mjs'),
+      args: [supergraphPath, String(port), ...flags],
+      nodeArgs: profile(name.replace(/\W+/g, '-')),
+      env: { NODE_ENV: 'production' },
+      ready: /hive gateway ready/,
+    });
+    contenders.push({ name, role: 'peer', url: `http://127.0.0.1:${port}/graphql`, process });
   };
   // Our gateway as `npm start` serves it: compiled, plain node.
   ensureBuilt();
@@ -133,39 +155,50 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
       },
       ready: /Gateway ready/,
     });
-    contenders.push({ name, url: `http://127.0.0.1:${port}/graphql`, process });
+    contenders.push({ name, role: 'ours', url: `http://127.0.0.1:${port}/graphql`, process });
   };
   await startBaseline();
+  if (settings.hive) {
+    await startHive('Hive Gateway 2.15', []);
+    await startHive('Hive Gateway 2.15, dedup off', ['--no-dedup']);
+    await startHive('Hive Gateway 2.15, --jit', ['--jit']);
+  }
   await startOurs('our gateway (JWT + rate limits in memory + usage recording)', {});
   await startOurs('our gateway, in-flight deduplication off', { SUBGRAPH_DEDUP_EXCLUDE: BENCH_SUBGRAPH_NAMES.join(',') });
   if (settings.redisUrl) await startOurs('our gateway (JWT + rate limits in Redis + usage recording)', { REDIS_URL: settings.redisUrl });
 
-  // One checked answer first: the body every benchmark response must equal.
-  let expected: string | undefined;
+  // One checked answer per gateway first: the body each of its benchmark responses must equal.
+  // Gateways may differ only in the whitespace around the JSON (Apollo Server ends it with a
+  // newline, Hive Gateway does not): the same fields, in the same order, with the same values.
+  let canonical: string | undefined;
+  const expectedFiles = new Map<string, string>();
   const fetchesAlone = new Map<string, number>();
-  for (const contender of contenders) {
+  for (const [index, contender] of contenders.entries()) {
     const before = await subgraphRequests(urls);
     const answer = await fetch(contender.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query: BENCH_QUERY }) });
     const text = await answer.text();
     const problems = problemsIn(answer.status, text);
     if (problems.length > 0) throw new Error(`${contender.name} answers wrongly: ${problems.join('; ')}`);
-    if (expected !== undefined && text !== expected) throw new Error(`${contender.name} answers a different body from the others`);
-    expected = text;
+    const reserialised = JSON.stringify(JSON.parse(text));
+    if (canonical !== undefined && reserialised !== canonical) throw new Error(`${contender.name} answers a different body from the others`);
+    canonical = reserialised;
+    const expectedFile = join(folder, `expected-${index}.json`);
+    writeFileSync(expectedFile, text);
+    expectedFiles.set(contender.name, expectedFile);
     fetchesAlone.set(contender.name, (await subgraphRequests(urls)) - before);
   }
-  writeFileSync(expectedFile, expected ?? '');
 
   const rows: Row[] = [];
-  const load = (url: string, durationSeconds: number) =>
-    runWrk({ url, cpus: OTHERS_CPU, connections: settings.connections, durationSeconds, requestFile, expectedFile, authorization });
+  const load = (contender: Contender, durationSeconds: number) =>
+    runWrk({ url: contender.url, cpus: OTHERS_CPU, connections: settings.connections, durationSeconds, requestFile, expectedFile: expectedFiles.get(contender.name)!, authorization });
   for (let round = 1; round <= settings.rounds; round += 1) {
     for (const contender of contenders) {
-      const warm = await load(contender.url, settings.warmupSeconds);
+      const warm = await load(contender, settings.warmupSeconds);
       const fetchesBefore = await subgraphRequests(urls);
       const cpuBefore = contender.process.cpuMs();
       const waitBefore = contender.process.runQueueWaitMs();
       const subgraphCpuBefore = subgraphCpuMs();
-      const measured = await load(contender.url, settings.durationSeconds);
+      const measured = await load(contender, settings.durationSeconds);
       const fetches = (await subgraphRequests(urls)) - fetchesBefore;
       const cpu = contender.process.cpuMs() - cpuBefore;
       const wait = contender.process.runQueueWaitMs() - waitBefore;
@@ -174,6 +207,7 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
       const wrong = warm.wrongBody + warm.wrongStatus + warm.socketErrors;
       rows.push({
         contender: contender.name,
+        role: contender.role,
         round,
         load: { ...measured, wrongBody: measured.wrongBody + wrong },
         rps: measured.requests / seconds,
@@ -188,7 +222,7 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
       console.error(`round ${round}: ${contender.name}: ${Math.round(rows.at(-1)!.rps)} req/s`);
     }
   }
-  return { rows, bodyBytes: Buffer.byteLength(expected ?? '') };
+  return { rows, bodyBytes: Buffer.byteLength(canonical ?? '') };
 }
 
 let exitCode = 0;

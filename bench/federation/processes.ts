@@ -52,8 +52,9 @@ export class ProcessGroup {
     return pinned;
   }
 
+  /** Latest first, so gateways are gone before the subgraphs they call (no errors at the end). */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.running].map((process) => process.stop()));
+    for (const process of [...this.running].reverse()) await process.stop();
   }
 
   private wrap(name: string, started: StartedProcess): PinnedProcess {

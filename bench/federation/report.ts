@@ -1,8 +1,12 @@
 import type { LoadResult } from './wrk.ts';
 
+/** The bare Apollo Gateway every ratio is taken against, another project's gateway, or ours. */
+export type Role = 'baseline' | 'peer' | 'ours';
+
 /** One measured run of one gateway. */
 export interface Row {
   readonly contender: string;
+  readonly role: Role;
   readonly round: number;
   readonly load: LoadResult;
   readonly rps: number;
@@ -41,15 +45,17 @@ export function printReport(header: string, rows: readonly Row[]): boolean {
     const mine = rows.filter((row) => row.contender === name);
     return mine.reduce((sum, row) => sum + pick(row), 0) / Math.max(1, mine.length);
   };
-  const names = [...new Set(rows.map((row) => row.contender))];
-  const [baseline, ...others] = names;
+  const names = (role: Role) => [...new Set(rows.filter((row) => row.role === role).map((row) => row.contender))];
+  const compare = (name: string, against: string) => {
+    const ratio = mean(name, (row) => row.rps) / mean(against, (row) => row.rps);
+    const p99 = mean(name, (row) => row.load.p99Us) / mean(against, (row) => row.load.p99Us);
+    return `${ratio.toFixed(2)}x the throughput of ${against}, p99 ${ms(mean(name, (row) => row.load.p99Us))} vs ${ms(mean(against, (row) => row.load.p99Us))} ms (${p99.toFixed(2)}x)`;
+  };
+  const [baseline] = names('baseline');
   if (baseline) {
-    for (const name of others) {
-      const ratio = mean(name, (row) => row.rps) / mean(baseline, (row) => row.rps);
-      console.log(
-        `\n${name}: ${ratio.toFixed(2)}x the baseline's throughput (mean of rounds), p99 ${ms(mean(name, (row) => row.load.p99Us))} ms vs ${ms(mean(baseline, (row) => row.load.p99Us))} ms`,
-      );
-    }
+    console.log('\nRatios (means of rounds):');
+    for (const name of [...names('peer'), ...names('ours')]) console.log(`- ${name}: ${compare(name, baseline)}`);
+    for (const name of names('ours')) for (const peer of names('peer')) console.log(`- ${name}: ${compare(name, peer)}`);
   }
   return correct;
 }

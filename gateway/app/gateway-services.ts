@@ -100,6 +100,7 @@ export async function buildGatewayServices(
     tokens,
     dispatcher: subgraphPool,
     deduplicationExcluded: new Set(config.subgraphFetch.deduplicationExcluded),
+    fetchBatching: config.subgraphFetch.batching,
     logger,
     production: config.env === 'production',
     landingPage: config.landingPage,

@@ -6,6 +6,7 @@ import { INTERNAL_TOKEN_HEADER } from '../../core/identity/internal-token.ts';
 import { REQUEST_ID_HEADER } from '../../core/http/request-id.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { InFlightRequests } from './in-flight-requests.ts';
+import { mergeVariables, operationMerger, splitAnswer } from './merged-operations.ts';
 import { classifyFailure, dependencyUnavailable } from '../../core/errors/failure-class.ts';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -23,6 +24,17 @@ export interface PooledRemoteDataSourceOptions {
    * @default true
    */
   readonly deduplicate?: boolean;
+  /**
+   * Requests whose (level-scheduled) plan sends several fetches to one subgraph at
+   * once: their fetches made in one turn of the event loop go as one merged query.
+   */
+  readonly batchedRequests?: WeakSet<object>;
+}
+
+interface QueuedFetch {
+  readonly request: GraphQLDataSourceProcessOptions<EdgeContext>['request'];
+  resolve(answer: GatewayGraphQLResponse): void;
+  reject(error: unknown): void;
 }
 
 interface RawAnswer {
@@ -52,6 +64,9 @@ export class PooledRemoteDataSource implements GraphQLDataSource<EdgeContext> {
   private readonly origin: string;
   private readonly path: string;
   private readonly inFlight = new InFlightRequests<RawAnswer>();
+  private readonly merge = operationMerger();
+  /** Fetches waiting for the end of this turn, per request. */
+  private readonly queued = new WeakMap<object, QueuedFetch[]>();
 
   constructor(private readonly options: PooledRemoteDataSourceOptions) {
     const url = new URL(options.url);
@@ -63,17 +78,45 @@ export class PooledRemoteDataSource implements GraphQLDataSource<EdgeContext> {
     const { request } = options;
     if (!request.query) throw new Error('Missing query');
     const edge = options.context as Partial<EdgeContext>;
+    const isQuery = options.kind === 'incoming operation' && options.incomingRequestContext.operation?.operation === 'query';
+    const batching = isQuery && !request.http?.headers?.keys().next().value && this.options.batchedRequests?.has(options.context);
+    if (!batching) return this.fetch(request, edge, isQuery);
+    return new Promise<GatewayGraphQLResponse>((resolve, reject) => {
+      let queue = this.queued.get(options.context);
+      if (!queue) {
+        const fresh: QueuedFetch[] = [];
+        this.queued.set(options.context, (queue = fresh));
+        // After every fetch the level starts in this turn has been made.
+        setImmediate(() => {
+          this.queued.delete(options.context);
+          this.flush(fresh, edge).catch((error: unknown) => {
+            for (const fetch of fresh) fetch.reject(error);
+          });
+        });
+      }
+      queue.push({ request, resolve, reject });
+    });
+  }
+
+  /** One fetch as it came; identical ones in flight for the same caller share an answer. */
+  private async fetch(request: QueuedFetch['request'], edge: Partial<EdgeContext>, isQuery: boolean): Promise<GatewayGraphQLResponse> {
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
     // Headers Apollo's executor asks for (the trace request when usage reporting is on) go along.
     const extraHeaders = request.http?.headers ? Object.fromEntries(request.http.headers) : {};
     const send = async () => this.send(body, edge, extraHeaders);
-
-    const isQuery = options.kind === 'incoming operation' && options.incomingRequestContext.operation?.operation === 'query';
-    const answer =
-      (this.options.deduplicate ?? true) && isQuery
-        ? await this.inFlight.run(`${callerKey(edge)}\n${body}`, send)
-        : await send();
+    const answer = (this.options.deduplicate ?? true) && isQuery ? await this.inFlight.run(`${callerKey(edge)}\n${body}`, send) : await send();
     return this.parse(answer);
+  }
+
+  private async flush(queue: readonly QueuedFetch[], edge: Partial<EdgeContext>): Promise<void> {
+    const merged = queue.length > 1 ? this.merge(queue.map((fetch) => fetch.request.query ?? '')) : null;
+    if (!merged) {
+      await Promise.all(queue.map((fetch) => this.fetch(fetch.request, edge, true).then(fetch.resolve, fetch.reject)));
+      return;
+    }
+    const variables = mergeVariables(queue.map((fetch) => fetch.request.variables));
+    const answer = await this.fetch({ query: merged.query, variables, ...(merged.operationName ? { operationName: merged.operationName } : {}) }, edge, true);
+    splitAnswer(answer, queue.length).forEach((part, index) => queue[index]!.resolve(part as GatewayGraphQLResponse));
   }
 
   /** How many fetches joined one already in flight (for the benchmark's report and tests). */

@@ -15,4 +15,6 @@ export interface SubgraphFetchConfig {
   readonly connectionsPerSubgraph: number;
   /** Subgraphs whose identical in-flight query fetches are each sent (not shared). */
   readonly deduplicationExcluded: readonly SubgraphName[];
+  /** Fetches one plan level sends to one remote subgraph go as one merged query. */
+  readonly batching: boolean;
 }

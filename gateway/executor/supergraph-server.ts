@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import type { PlanNode, QueryPlan } from '@apollo/query-planner';
+import { levelScheduledPlan } from './level-scheduled-plan.ts';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Dispatcher } from 'undici';
 import {
@@ -43,6 +45,8 @@ export interface SupergraphServerOptions {
   readonly dispatcher: Dispatcher;
   /** Remote subgraphs whose identical in-flight fetches are not shared. */
   readonly deduplicationExcluded: ReadonlySet<SubgraphName>;
+  /** Query plans run by levels, and a level's fetches to one remote subgraph sent as one query. @default false */
+  readonly fetchBatching?: boolean;
   readonly logger: Logger;
   readonly production: boolean;
   /** What GET /graphql shows a browser. @default 'static' in production, else 'sandbox' */
@@ -102,6 +106,9 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
 
   const verify = perRequestVerifier(options.tokens);
   const proven = provenCallerFetches({ proofs: options.tokens.proofs, sign: options.tokens.sign });
+  const remote = (name: string) => options.subgraphs[name as SubgraphName]?.kind === 'remote';
+  const batchedRequests = new WeakSet<object>();
+  const rescheduled = new WeakMap<QueryPlan, boolean>();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name }): GraphQLDataSource<EdgeContext> => {
@@ -110,13 +117,30 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
       const observe = (source: GraphQLDataSource<EdgeContext>) =>
         observedDataSource(name, proven.wrap(source), UPSTREAM_SUBGRAPHS.has(name), options.onFetch ?? (() => {}));
       if (location.kind === 'remote') {
-        return observe(new PooledRemoteDataSource({ name, url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name) }));
+        return observe(
+          new PooledRemoteDataSource({ name, url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name), batchedRequests }),
+        );
       }
       const schema = options.localSchemas.get(name as SubgraphName);
       if (!schema) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
       return observe(new InProcessDataSource({ schema, verify, mask, proofs: options.tokens.proofs }));
     },
     logger: options.logger,
+    // The hook sees the plan the executor is about to run (and the store keeps): it is rescheduled once, in place.
+    ...(options.fetchBatching
+      ? {
+          experimental_didResolveQueryPlan: ({ queryPlan, requestContext }: { queryPlan: QueryPlan; requestContext: { context: object } }) => {
+            let batched = rescheduled.get(queryPlan);
+            if (batched === undefined) {
+              const node = levelScheduledPlan(queryPlan, remote);
+              if (node) (queryPlan as { node?: PlanNode }).node = node;
+              batched = node !== null;
+              rescheduled.set(queryPlan, batched);
+            }
+            if (batched) batchedRequests.add(requestContext.context);
+          },
+        }
+      : {}),
   });
   if (options.onApiSchema) {
     const onApiSchema = options.onApiSchema;

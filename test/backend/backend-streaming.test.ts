@@ -11,6 +11,12 @@ const TOTAL_BYTES = 50 * 1024 * 1024;
 const CHUNK_BYTES = 64 * 1024;
 /** Far below the 50 MB body: what buffering one of them in the gateway would cost at least. */
 const MEMORY_BOUND_BYTES = 16 * 1024 * 1024;
+/**
+ * The whole test process's RSS (client, gateway and backend in one) also holds
+ * garbage the collector has not yet taken, more of it on a loaded machine (25 MiB
+ * seen at load 17): still half of what holding the one body would cost.
+ */
+const RSS_BOUND_BYTES = 32 * 1024 * 1024;
 
 /**
  * The test process's memory while `work` runs (client, gateway and backend all
@@ -121,7 +127,7 @@ describe('the backend proxy streams large bodies both ways', () => {
     expect(progress.sentWhenBackendGotFirst).toBeLessThan(8 * 1024 * 1024);
     console.info(`upload: RSS peak +${mib(memory.rssPeak)} MiB, heap+buffers peak +${mib(memory.heapPeak)} MiB (garbage included), in flight at most ${mib(memory.inFlightPeak)} MiB`);
     expect(memory.inFlightPeak).toBeLessThan(MEMORY_BOUND_BYTES);
-    expect(memory.rssPeak).toBeLessThan(MEMORY_BOUND_BYTES);
+    expect(memory.rssPeak).toBeLessThan(RSS_BOUND_BYTES);
   }, 120_000);
 
   it('downloads 50 MB from the backend the same way, paced by the client', async () => {
@@ -150,6 +156,6 @@ describe('the backend proxy streams large bodies both ways', () => {
     expect(progress.writtenWhenClientGotFirst).toBeLessThan(8 * 1024 * 1024);
     console.info(`download: RSS peak +${mib(memory.rssPeak)} MiB, heap+buffers peak +${mib(memory.heapPeak)} MiB (garbage included), in flight at most ${mib(memory.inFlightPeak)} MiB`);
     expect(memory.inFlightPeak).toBeLessThan(MEMORY_BOUND_BYTES);
-    expect(memory.rssPeak).toBeLessThan(MEMORY_BOUND_BYTES);
+    expect(memory.rssPeak).toBeLessThan(RSS_BOUND_BYTES);
   }, 120_000);
 });
