@@ -1,4 +1,5 @@
-import WebSocket from 'ws';
+import type { AddressInfo } from 'node:net';
+import WebSocket, { WebSocketServer } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { createApiKey, registerAndLogin } from '../support/account-flows.ts';
@@ -28,16 +29,23 @@ function wsOutcome(url: string, headers: Record<string, string>): Promise<{ clos
 
 describe('REQUIRE_MFA makes the second factor mandatory: a covered user without one can only enrol', () => {
   let backend: TestBackend;
+  let backendSockets: WebSocketServer;
+  let backendSocketsSeen = 0;
   let gateway: RunningGateway;
   let adminSecret = '';
 
   beforeAll(async () => {
     backend = await startTestBackend();
-    gateway = await startTestGateway({ REQUIRE_MFA: 'admin', BACKEND_ROUTES: `/api/v1/*=${backend.url}` });
+    backendSockets = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    backendSockets.on('connection', () => (backendSocketsSeen += 1));
+    await new Promise((resolve) => backendSockets.once('listening', resolve));
+    const wsPort = (backendSockets.address() as AddressInfo).port;
+    gateway = await startTestGateway({ REQUIRE_MFA: 'admin', BACKEND_ROUTES: `/api/v1/*=${backend.url}`, BACKEND_WS_URL: `ws://127.0.0.1:${wsPort}` });
   }, 120_000);
   afterAll(async () => {
     await gateway?.close();
     await backend?.close();
+    await new Promise((resolve) => (backendSockets ? backendSockets.close(resolve) : resolve(undefined)));
   });
 
   it("a password sign-in answers a token that reads the account and enrols, and nothing else: GraphQL, REST, /v1, the backend and WebSockets answer 403 MFA_ENROLMENT_REQUIRED", async () => {
@@ -98,6 +106,8 @@ describe('REQUIRE_MFA makes the second factor mandatory: a covered user without 
     subscriber.subscribe('subscription { trainingJobUpdated { __typename } }');
     expect((await subscriber.closed).code).toBe(4403);
     expect(await wsOutcome(wsUrlOf(gateway.url, '/ws'), auth)).toEqual({ closeCode: 4403 });
+    expect(await wsOutcome(wsUrlOf(gateway.url, '/ws/backend'), auth)).toEqual({ status: 403 });
+    expect(backendSocketsSeen).toBe(0);
 
     // Nor does the password alone read more anonymously: the sign-in's own answer shows the account, not its keys.
     const anonymous = await graphql(gateway.url, 'mutation($input: LoginInput!) { login(input: $input) { user { email apiKeys { name } } } }', { input: { email: ADMIN.email, password: ADMIN.password } });
