@@ -56,7 +56,7 @@ export function bridgeRouter(options: BridgeRouterOptions) {
 
     const handle = async (route: BridgeRoute, params: Record<string, string>, exchange: Exchange): Promise<void> => {
       exchange.route = `${route.method} ${route.path}`;
-      if (!(await steps.admit(exchange))) return void exchange.request.resume();
+      if (!(await steps.admit(exchange, 'operation'))) return void exchange.request.resume();
       let input: BridgeInput;
       try {
         input = { params, query: queryOf(exchange, route), body: await bodyOf(exchange, route) };

@@ -2,14 +2,15 @@
  * The one registry of error codes (CONTRACT.md section 4). The same code is the
  * REST envelope's `error_code` and a GraphQL error's `extensions.code`; this table
  * is the only place that decides an HTTP status, and the WebSocket close code a
- * subscription connection ends with (graphql-ws' 44xx convention; 1011 and 1013
- * are RFC 6455's "internal error" and "try again later").
+ * subscription connection ends with (graphql-ws' 44xx convention; 1009, 1011 and 1013
+ * are RFC 6455's "message too big", "internal error" and "try again later").
  */
 export const ERROR_CODES = {
   VALIDATION_ERROR: { status: 400, closeCode: 4400, message: 'Invalid request' },
   AUTHENTICATION_REQUIRED: { status: 401, closeCode: 4401, message: 'Authentication required' },
   INSUFFICIENT_PERMISSIONS: { status: 403, closeCode: 4403, message: 'Insufficient permissions' },
   RESOURCE_NOT_FOUND: { status: 404, closeCode: 4404, message: 'Resource not found' },
+  PAYLOAD_TOO_LARGE: { status: 413, closeCode: 1009, message: 'Payload too large' },
   RATE_LIMIT_EXCEEDED: { status: 429, closeCode: 4429, message: 'Rate limit exceeded' },
   SERVICE_UNAVAILABLE: { status: 503, closeCode: 1013, message: 'Service unavailable' },
   INTERNAL_ERROR: { status: 500, closeCode: 1011, message: 'Internal server error' },

@@ -19,6 +19,13 @@ export const validationError = (message: string, field?: string): GraphQLError =
 export const unauthenticated = (message = 'Authentication required'): GraphQLError =>
   contractError('AUTHENTICATION_REQUIRED', message);
 
+/** An access token past its `exp`: `reason` tells the client to refresh (POST /auth/refresh, refreshToken). */
+export const tokenExpired = (): GraphQLError =>
+  contractError('AUTHENTICATION_REQUIRED', 'Token has expired', { reason: 'TOKEN_EXPIRED' });
+
+export const isTokenExpired = (error: unknown): error is GraphQLError =>
+  error instanceof GraphQLError && error.extensions['reason'] === 'TOKEN_EXPIRED';
+
 export const insufficientPermissions = (message = 'Insufficient permissions'): GraphQLError =>
   contractError('INSUFFICIENT_PERMISSIONS', message);
 
@@ -33,6 +40,10 @@ export const missingScope = (scope: string): GraphQLError =>
   contractError('INSUFFICIENT_PERMISSIONS', `This credential lacks the '${scope}' scope`, {
     requiredScope: scope,
   });
+
+/** A body past a streamed route's cap (the backend pass-through), which cannot be read whole to say more. */
+export const payloadTooLarge = (limitBytes: number): GraphQLError =>
+  contractError('PAYLOAD_TOO_LARGE', `Request body exceeds the limit of ${limitBytes} bytes`, { limitBytes });
 
 export const notFound = (message = 'Resource not found'): GraphQLError =>
   contractError('RESOURCE_NOT_FOUND', message);

@@ -14,6 +14,8 @@ export interface ErrorEnvelope {
   readonly error: string;
   readonly error_code: ErrorCode;
   readonly message?: string;
+  /** The GraphQL error's `extensions.reason`, where it has one: what the client should do (`MFA_ENROLMENT_REQUIRED`, `TOKEN_EXPIRED`). */
+  readonly reason?: string;
   readonly timestamp: string;
   readonly request_id: string;
 }
@@ -33,12 +35,13 @@ export function successEnvelope<T>(data: T, requestId: string, message?: string)
   };
 }
 
-export function errorEnvelope(code: ErrorCode, requestId: string, error?: string, message?: string): ErrorEnvelope {
+export function errorEnvelope(code: ErrorCode, requestId: string, error?: string, message?: string, reason?: string): ErrorEnvelope {
   return {
     success: false,
     error: error ?? ERROR_CODES[code].message,
     error_code: code,
     ...(message === undefined ? {} : { message }),
+    ...(reason === undefined ? {} : { reason }),
     timestamp: envelopeTimestamp(),
     request_id: requestId,
   };

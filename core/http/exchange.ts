@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CredentialLimit } from '../identity/credential-limit.ts';
 import type { Principal } from '../identity/principal.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface Exchange {
   /** Set by the request-id plugin before anything else runs. */
   requestId: string;
   principal: Principal | null;
+  /** Set with the principal when its credential may run a few operations only (see credential-limit.ts). */
+  limit: CredentialLimit | null;
   /** `METHOD /pattern`: the route that answered, named by its pattern so metrics stay bounded. */
   route: string | null;
   /** True once identity and the rate limit ran: a client API call, so its usage is recorded. */
@@ -45,6 +48,7 @@ export function newExchange(request: IncomingMessage, response: ServerResponse):
     url: new URL(request.url ?? '/', 'http://edge.invalid'),
     requestId: '',
     principal: null,
+    limit: null,
     route: null,
     counted: false,
     bodyLimitBytes: 0,

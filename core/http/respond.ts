@@ -15,8 +15,8 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 }
 
 /** An error as the REST envelope, its status from the one code table. */
-export function sendErrorEnvelope(response: ServerResponse, requestId: string, code: ErrorCode, message?: string): void {
-  sendJson(response, httpStatusOf(code), errorEnvelope(code, requestId, message));
+export function sendErrorEnvelope(response: ServerResponse, requestId: string, code: ErrorCode, message?: string, reason?: string): void {
+  sendJson(response, httpStatusOf(code), errorEnvelope(code, requestId, message, undefined, reason));
 }
 
 /** A GraphQL error (from the pipeline or an operation) as the REST envelope; unknown errors say nothing. */
@@ -27,7 +27,9 @@ export function sendErrorFromGraphQL(
 ): void {
   const code = contractCodeOf(error) ?? 'INTERNAL_ERROR';
   setRetryAfter(response, error.extensions, code);
-  sendErrorEnvelope(response, requestId, code, code === 'INTERNAL_ERROR' ? undefined : error.message);
+  const reason = error.extensions?.['reason'];
+  const known = code !== 'INTERNAL_ERROR';
+  sendErrorEnvelope(response, requestId, code, known ? error.message : undefined, known && typeof reason === 'string' ? reason : undefined);
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import { z } from 'zod';
-import { unauthenticated } from '../errors/errors.ts';
+import { tokenExpired, unauthenticated } from '../errors/errors.ts';
 import { SCOPES, type Scope } from '../../schema/scopes.ts';
 import { TIER_NAMES, type Tier } from '../../schema/tiers.ts';
 import type { Principal } from './principal.ts';
@@ -52,8 +52,13 @@ export interface IssuedToken {
 
 export interface AccessTokens {
   issue(subject: TokenSubject): Promise<IssuedToken>;
-  /** Throws AUTHENTICATION_REQUIRED for anything but a well-formed, unexpired token of the configured algorithm. */
-  verify(token: string): Promise<AccessClaims>;
+  /**
+   * Throws AUTHENTICATION_REQUIRED for anything but a well-formed, unexpired token of the
+   * configured algorithm (`reason: TOKEN_EXPIRED` when only the expiry fails).
+   * `acceptExpired` skips the expiry alone (signature, algorithm, issuer, audience still hold):
+   * for a refresh, whose caller's token has expired by design.
+   */
+  verify(token: string, options?: { readonly acceptExpired?: boolean }): Promise<AccessClaims>;
   /** The public keys for `/.well-known/jwks.json`; null with a shared secret. */
   jwks(): Promise<JSONWebKeySet | null>;
 }
@@ -115,7 +120,7 @@ export async function accessTokens(config: JwtConfig): Promise<AccessTokens> {
       return { token, tokenId, expiresIn: config.ttlSeconds, expiresAt: new Date(expiresAt * 1000) };
     },
 
-    async verify(token) {
+    async verify(token, { acceptExpired = false } = {}) {
       const known = verified.get(token);
       if (known) return known;
       try {
@@ -125,13 +130,15 @@ export async function accessTokens(config: JwtConfig): Promise<AccessTokens> {
           issuer: config.issuer,
           audience: config.audience,
           requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+          // Seconds: any age of expiry passes; a refresh token still decides whether anything is issued.
+          ...(acceptExpired ? { clockTolerance: Number.MAX_SAFE_INTEGER } : {}),
         });
         const claims = customClaims.parse(payload);
         const accessClaims: AccessClaims = Object.freeze({ userId: claims.sub, tier: claims.tier, scopes: Object.freeze(claims.scopes), tokenId: claims.jti, expiresAt: claims.exp, mfaVerified: claims.mfa_verified, mfaRequired: claims.mfa_required });
-        verified.set(token, accessClaims);
+        if (!acceptExpired) verified.set(token, accessClaims);
         return accessClaims;
       } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Token has expired');
+        if (error instanceof joseErrors.JWTExpired) throw tokenExpired();
         if (error instanceof joseErrors.JOSEError || error instanceof z.ZodError) throw unauthenticated('Invalid token');
         throw error;
       }

@@ -28,7 +28,7 @@ export function gatewayEdgePlugins(config: AppConfig, services: GatewayServices,
     requestLogPlugin({ logger }),
     requestMetricsPlugin({ metrics: services.metrics }),
     usageRecordingPlugin({ usage: services.usage }),
-    identityPlugin({ authenticate: services.authenticate }),
+    identityPlugin({ authenticate: services.authenticate, limitOf: services.credentialLimit }),
     rateLimitPlugin({ rateLimit: services.rateLimit, trustProxy: config.trustProxy, onRejected: services.metrics.rateLimitRejected }),
   ];
 }

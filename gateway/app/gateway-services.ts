@@ -1,3 +1,4 @@
+import { mfaEnrolmentLimit, type CredentialLimitOf } from '../identity/credential-limits.ts';
 import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
 import { internalTokens, type InternalTokens } from '../../core/identity/internal-token.ts';
@@ -38,6 +39,8 @@ export interface GatewayServices {
   /** A copy of the API schema without Apollo's field instrumentation, so graphql-js runs the subscription resolvers. */
   apiSchema(): GraphQLSchema;
   readonly authenticate: Authenticator;
+  /** Principals limited to a few operations: REQUIRE_MFA covering them before they enrolled. */
+  readonly credentialLimit: CredentialLimitOf;
   readonly rateLimit: RateLimitStep;
   readonly execute: ExecuteOperation;
 }
@@ -136,6 +139,7 @@ export async function buildGatewayServices(
       // Behind an external supergraph the accounts are not ours to look up.
       standing: config.supergraph.kind === 'own' ? standing : undefined,
     }),
+    credentialLimit: mfaEnrolmentLimit(config.sessions.requireMfaFor),
     rateLimit: rateLimitStep({
       store: storage.shared.rateLimitStore,
       resolver: platform.subgraphServices.rateLimits,

@@ -50,7 +50,7 @@ export function attachSockets(
   logger: Logger,
 ): AttachedSockets {
   const { hub, registry } = state;
-  const admission = { authenticate: services.authenticate, rateLimit: services.rateLimit, registry };
+  const admission = { authenticate: services.authenticate, rateLimit: services.rateLimit, registry, limitOf: services.credentialLimit };
   const usage = webSocketUsage(services.usage, services.metrics);
   const production = config.env === 'production';
   const graphqlWs = graphqlWsServer({

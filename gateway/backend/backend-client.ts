@@ -1,9 +1,8 @@
-import { pipeline } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import { validationError } from '../../core/errors/errors.ts';
+import { payloadTooLarge, validationError } from '../../core/errors/errors.ts';
 import { classifyFailure, dependencyUnavailable } from '../../core/errors/failure-class.ts';
 import type { Exchange } from '../../core/http/exchange.ts';
 import { sendErrorFromGraphQL } from '../../core/http/respond.ts';
@@ -15,6 +14,7 @@ import { backoffDelay, isIdempotent, isRetryableStatus, type HttpMethod } from '
 import { callerResponseHeaders, backendRequestHeaders } from './backend-headers.ts';
 import { NO_BACKEND_METER, type BackendMeter, type BackendOutcome } from './backend-metrics.ts';
 import { backendPath, type BackendRoute } from './backend-routes.ts';
+import { cappedBody, type CappedBody } from './request-body-cap.ts';
 
 export interface BackendClientOptions {
   readonly route: BackendRoute;
@@ -107,8 +107,15 @@ export function backendClient(options: BackendClientOptions): BackendClient {
     async forward(exchange, principal) {
       const { request, response } = exchange;
       requests += 1;
+      const report = (outcome: BackendOutcome, started: number): void => meter.request(route.name, outcome, (performance.now() - started) / 1000);
       const method = (request.method ?? 'GET') as HttpMethod;
-      const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+      const declared = Number(request.headers['content-length'] ?? 0);
+      const hasBody = request.headers['transfer-encoding'] !== undefined || declared > 0;
+      if (declared > route.maxBodyBytes) {
+        report('rejected', performance.now());
+        request.resume();
+        return sendErrorFromGraphQL(response, exchange.requestId, payloadTooLarge(route.maxBodyBytes));
+      }
       // A streamed body cannot be replayed, so only bodiless idempotent requests are tried again.
       const maxAttempts = isIdempotent(method) && !hasBody ? route.retries + 1 : 1;
       const headers = backendRequestHeaders(request, {
@@ -123,9 +130,9 @@ export function backendClient(options: BackendClientOptions): BackendClient {
       };
       response.once('close', onClose);
       const callerGone = (): boolean => abort.signal.aborted || (request.destroyed && !request.complete);
-      const report = (outcome: BackendOutcome, started: number): void => meter.request(route.name, outcome, (performance.now() - started) / 1000);
 
       let failed: Failed = { reason: 'circuit-open' };
+      let capped: CappedBody | null = null;
       for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
         if (attempt > 0) {
           meter.retry(route.name);
@@ -139,11 +146,10 @@ export function backendClient(options: BackendClientOptions): BackendClient {
           break;
         }
         const started = performance.now();
-        const body = hasBody
-          ? pipeline(request, byteMeter((bytes) => meter.bytes(route.name, 'upload', bytes)), () => undefined)
-          : null;
+        // Bodies are sent once (maxAttempts is 1 with a body), so the stream is made once.
+        capped = hasBody ? cappedBody(request, route.maxBodyBytes, (bytes) => meter.bytes(route.name, 'upload', bytes)) : null;
         try {
-          const answer = await dispatcher.request({ path, method, headers, body, signal: abort.signal, headersTimeout: route.timeoutMs, bodyTimeout: route.timeoutMs });
+          const answer = await dispatcher.request({ path, method, headers, body: capped?.stream ?? null, signal: abort.signal, headersTimeout: route.timeoutMs, bodyTimeout: route.timeoutMs });
           if (answer.statusCode >= 500) permit.failure();
           else permit.success();
           report(`${Math.floor(answer.statusCode / 100)}xx` as BackendOutcome, started);
@@ -154,6 +160,14 @@ export function backendClient(options: BackendClientOptions): BackendClient {
           }
           return await relay(exchange, answer);
         } catch (error) {
+          if (capped?.exceeded()) {
+            // The backend request was aborted with the body; the caller hears why unless its answer already began.
+            permit.release();
+            report('rejected', started);
+            response.off('close', onClose);
+            if (response.headersSent) return void response.destroy();
+            return sendErrorFromGraphQL(response, exchange.requestId, payloadTooLarge(route.maxBodyBytes));
+          }
           if (callerGone()) {
             permit.release();
             report('aborted', started);

@@ -16,6 +16,8 @@ export interface BackendRoute {
   readonly retries: number;
   /** 'required': anonymous callers get a 401; 'optional': they pass, without a principal header. */
   readonly auth: 'required' | 'optional';
+  /** The largest request body passed on (BACKEND_MAX_BODY_BYTES, or the route's `max_body`); larger is a 413. */
+  readonly maxBodyBytes: number;
 }
 
 export interface BackendWebSocket {

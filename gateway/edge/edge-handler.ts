@@ -33,11 +33,12 @@ export function edgeHandler(options: EdgeHandlerOptions): (request: IncomingMess
   const admit = admission(options.plugins);
 
   const context = (exchange: Exchange): EdgeContext =>
-    edgeContext(exchange.principal, exchange.requestId, clientAddress(exchange.request, options.trustProxy), options.signInternalToken, exchange.notes);
+    edgeContext(exchange.principal, exchange.requestId, clientAddress(exchange.request, options.trustProxy), options.signInternalToken, exchange.notes, exchange.limit);
 
   const steps: EdgeSteps = {
-    async admit(exchange) {
-      const refusal = await admit(exchange);
+    async admit(exchange, kind = 'pass-through') {
+      // A limited credential runs allowed operations only; a route that runs none is not one of them.
+      const refusal = (await admit(exchange)) ?? (kind === 'pass-through' ? (exchange.limit?.refusal() ?? null) : null);
       if (!refusal) return true;
       sendErrorFromGraphQL(exchange.response, exchange.requestId, refusal);
       return false;

@@ -1,3 +1,4 @@
+import type { CredentialLimit } from '../../core/identity/credential-limit.ts';
 import type { InternalCall } from '../../core/identity/internal-token.ts';
 import type { Principal } from '../../core/identity/principal.ts';
 
@@ -17,6 +18,8 @@ export const freshNotes = (): RequestNotes => ({ operationName: null, module: nu
 /** Per-request state of the edge, handed to Apollo as its context value. */
 export interface EdgeContext {
   readonly principal: Principal | null;
+  /** The operations the principal's credential is limited to, if it is (checked before planning). */
+  readonly limit: CredentialLimit | null;
   readonly requestId: string;
   readonly clientAddress: string;
   /** Signed once per request, on first use, and reused for every subgraph fetch. */
@@ -30,10 +33,12 @@ export function edgeContext(
   clientAddress: string,
   sign: (call: InternalCall) => Promise<string>,
   notes: RequestNotes = freshNotes(),
+  limit: CredentialLimit | null = null,
 ): EdgeContext {
   let token: Promise<string> | undefined;
   return {
     principal,
+    limit,
     requestId,
     clientAddress,
     internalToken: () => (token ??= sign({ principal, requestId, clientAddress })),

@@ -30,6 +30,7 @@ import { observedDataSource, type FetchObserver } from './observed-data-source.t
 import { provenCallerFetches } from './proven-caller-fetches.ts';
 import { apolloRequestError } from './apollo-request-errors.ts';
 import { landingPagePlugin, type LandingPage } from '../http/explorer/landing-page.ts';
+import { credentialLimitPlugin } from './credential-limit-plugin.ts';
 import { trustedDocumentsPlugin, type TrustedDocumentsOptions } from './trusted-documents.ts';
 import { MODULE_SLUGS } from '../../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
@@ -160,6 +161,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     plugins: [
       statusFromErrors,
       noteOperationName,
+      credentialLimitPlugin,
       ...(options.trustedDocuments ? [trustedDocumentsPlugin(options.trustedDocuments)] : []),
       landingPagePlugin(options.landingPage ?? (options.production ? 'static' : 'sandbox')),
     ],

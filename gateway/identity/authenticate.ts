@@ -28,7 +28,12 @@ export function credentialsFrom(headers: IncomingHttpHeaders, url: URL): Credent
   };
 }
 
-export type Authenticator = (credentials: Credentials) => Promise<Principal | null>;
+export interface AuthenticateOptions {
+  /** Take a validly signed access token past its expiry (the edge limits it to a refresh). @default false */
+  readonly acceptExpired?: boolean;
+}
+
+export type Authenticator = (credentials: Credentials, options?: AuthenticateOptions) => Promise<Principal | null>;
 
 /**
  * Establishes who is calling, once, at the edge. No credentials means anonymous
@@ -36,11 +41,11 @@ export type Authenticator = (credentials: Credentials) => Promise<Principal | nu
  * outright rather than treated as anonymous.
  */
 export function authenticator(options: AuthenticatorOptions): Authenticator {
-  return async ({ authorization, apiKey }) => {
+  return async ({ authorization, apiKey }, { acceptExpired = false } = {}) => {
     if (authorization !== undefined && authorization !== '') {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
       if (!match?.[1]) throw unauthenticated('Authorization must be "Bearer <token>"');
-      const claims = await options.accessTokens.verify(match[1]);
+      const claims = await options.accessTokens.verify(match[1], { acceptExpired });
       if (options.revocations.isRevoked(claims.tokenId)) throw unauthenticated('Token has been revoked');
       await options.standing?.check(claims);
       return { kind: 'user', ...claims };

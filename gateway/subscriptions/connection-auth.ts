@@ -6,12 +6,15 @@ import { unauthenticated } from '../../core/errors/errors.ts';
 import type { Principal } from '../../core/identity/principal.ts';
 import { credentialsFrom, type Authenticator, type Credentials } from '../identity/authenticate.ts';
 import type { RateLimitVerdict } from '../http/rate-limit-step.ts';
+import type { CredentialLimitOf } from '../identity/credential-limits.ts';
 import type { ConnectionRegistry, LiveConnection } from './connection-registry.ts';
 
 export interface ConnectionAdmissionOptions {
   readonly authenticate: Authenticator;
   readonly rateLimit: (principal: Principal | null, address: string) => Promise<RateLimitVerdict>;
   readonly registry: ConnectionRegistry;
+  /** Principals whose credential runs a few operations only (REQUIRE_MFA enrolment owed): none of them is a WebSocket. @default none */
+  readonly limitOf?: CredentialLimitOf;
 }
 
 export type Admission = { readonly principal: Principal; readonly release: () => void } | { readonly refusal: GraphQLError };
@@ -50,6 +53,8 @@ export async function admitConnection(
     throw error;
   }
   if (!principal) return { refusal: unauthenticated('Subscriptions need a JWT or an API key in connection_init or the upgrade headers') };
+  const limit = options.limitOf?.(principal);
+  if (limit) return { refusal: limit.refusal() };
   const verdict = await options.rateLimit(principal, address);
   if (verdict.refusal) return { refusal: verdict.refusal };
   const admitted = options.registry.admit(connection(principal));

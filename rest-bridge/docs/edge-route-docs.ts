@@ -81,7 +81,7 @@ export function backendRouteDocs(backend: BackendConfig): EdgeRouteDoc[] {
         auth: route.auth === 'required' ? 'required' : 'none',
         summary: `Pass-through to backend '${route.name}': the request and its answer are streamed unchanged, with X-Forwarded-* and the signed X-Gateway-Principal added and the gateway's credentials removed`,
         successStatus: 200,
-        passThrough: { backend: route.name },
+        passThrough: { backend: route.name, maxBodyBytes: route.maxBodyBytes },
       }),
     ),
   );

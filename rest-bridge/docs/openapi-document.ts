@@ -16,7 +16,7 @@ export interface EdgeRouteDoc {
   readonly responseMediaTypes?: readonly string[];
   readonly successStatus: number;
   /** A generic pass-through (the backend proxy): any body either way, the backend's own statuses. */
-  readonly passThrough?: { readonly backend: string };
+  readonly passThrough?: { readonly backend: string; readonly maxBodyBytes: number };
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -34,6 +34,10 @@ const ERROR_ENVELOPE: JsonSchema = {
     error: { type: 'string' },
     error_code: { type: 'string', enum: Object.keys(ERROR_CODES) },
     message: { type: 'string' },
+    reason: {
+      type: 'string',
+      description: 'What the client should do, where the code alone does not say: MFA_ENROLMENT_REQUIRED (enrol a second factor, then sign in again), TOKEN_EXPIRED (refresh), TRUSTED_DOCUMENT_REQUIRED, …',
+    },
     timestamp: { type: 'string' },
     request_id: { type: 'string' },
   },
@@ -76,9 +80,11 @@ function bridgeOperation(route: BridgeRoute) {
 
 const ANY_CONTENT = { '*/*': { schema: {} } };
 
-function passThroughResponses(backend: string) {
-  const unavailable = { description: `Backend '${backend}' unreachable, timed out or its circuit open`, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } };
-  return { default: { description: "The backend's own response, streamed back unchanged (hop-by-hop headers and Set-Cookie removed)", content: ANY_CONTENT }, ...errorResponses, 503: unavailable };
+function passThroughResponses({ backend, maxBodyBytes }: NonNullable<EdgeRouteDoc['passThrough']>) {
+  const envelope = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } };
+  const unavailable = { description: `Backend '${backend}' unreachable, timed out or its circuit open`, content: envelope };
+  const tooLarge = { description: `PAYLOAD_TOO_LARGE: a body over ${maxBodyBytes} bytes (BACKEND_MAX_BODY_BYTES or the route's max_body), by Content-Length before anything is sent, or while streaming (the backend request is then aborted)`, content: envelope };
+  return { default: { description: "The backend's own response, streamed back unchanged (hop-by-hop headers and Set-Cookie removed)", content: ANY_CONTENT }, ...errorResponses, 413: tooLarge, 503: unavailable };
 }
 
 function edgeOperation(route: EdgeRouteDoc) {
@@ -90,8 +96,10 @@ function edgeOperation(route: EdgeRouteDoc) {
       operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
       security: security(route.auth),
       parameters: params,
-      ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { requestBody: { required: false, content: ANY_CONTENT } }),
-      responses: passThroughResponses(route.passThrough.backend),
+      ...(route.method === 'GET' || route.method === 'DELETE'
+        ? {}
+        : { requestBody: { required: false, description: `Streamed to the backend unchanged, at most ${route.passThrough.maxBodyBytes} bytes`, content: ANY_CONTENT } }),
+      responses: passThroughResponses(route.passThrough),
     };
   }
   return {

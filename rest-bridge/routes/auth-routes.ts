@@ -84,7 +84,7 @@ export const AUTH_ROUTES: readonly BridgeRoute[] = [
     path: '/auth/refresh',
     tag: 'auth',
     auth: 'none',
-    summary: 'Trade a refresh token for the next access and refresh token (single use; a reused one revokes the sign-in)',
+    summary: 'Trade a refresh token for the next access and refresh token (single use; a reused one revokes the sign-in). An expired access token may be sent along (it must be validly signed and of the same account); none is needed',
     body: z.object({ refresh_token: z.string().min(1) }),
     response: signIn,
     operation: ({ body }) => ({

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { validInput } from '../../core/errors/validate-input.ts';
-import { proveCaller } from '../../core/identity/proven-callers.ts';
-import { asScopes } from '../../core/identity/scopes.ts';
 import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { RefreshSessions } from './refresh-sessions.ts';
 import type { MfaFactors } from './mfa-factors.ts';
-import { tokensPayload } from './session-payload.ts';
+import { proveSignedIn, tokensPayload } from './session-payload.ts';
 
 type RefreshMutations = Record<'refreshToken', (root: unknown, args: unknown, context: SubgraphContext) => Promise<unknown>>;
 
@@ -16,8 +14,9 @@ export function refreshMutations(sessions: RefreshSessions, factors: MfaFactors)
       const input = validInput(z.object({ refreshToken: z.string().min(1, 'is required').max(512) }), args);
       const rotated = await sessions.rotate(input.refreshToken, context.principal?.userId ?? null);
       const { user } = rotated;
-      proveCaller(context, { userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
-      return tokensPayload(rotated, user, await factors.enrolmentOwed(user));
+      const enrolmentOwed = await factors.enrolmentOwed(user);
+      proveSignedIn(context, user, enrolmentOwed);
+      return tokensPayload(rotated, user, enrolmentOwed);
     },
   };
 }

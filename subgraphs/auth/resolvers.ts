@@ -9,16 +9,14 @@ import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { validInput } from '../../core/errors/validate-input.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
-import { asScopes } from '../../core/identity/scopes.ts';
 import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import { committedEventPublisher, recordEventForReplicas } from '../shared/event-outbox.ts';
 import { isUuid } from '../shared/ids.ts';
-import { proveCaller } from '../../core/identity/proven-callers.ts';
 import { mfaFactors } from './mfa-factors.ts';
 import { mfaMutations } from './mfa-resolvers.ts';
 import { refreshMutations } from './refresh-resolvers.ts';
 import { refreshSessions } from './refresh-sessions.ts';
-import { challengePayload, tokensPayload } from './session-payload.ts';
+import { challengePayload, proveSignedIn, tokensPayload } from './session-payload.ts';
 
 const email = z.string().trim().toLowerCase().email('must be a valid email address').max(254);
 const credentials = z.object({ email, password: z.string().min(1, 'is required').max(1024) });
@@ -97,9 +95,10 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         if (!(await passwords.verify(input.password, user.passwordHash))) throw unauthenticated('Invalid email or password');
         // The password alone earns no token, nor the owner's view of the account, once a second factor is enrolled.
         if (await factors.isEnabled(user.id)) return challengePayload(await factors.createChallenge(user.id), user);
-        proveCaller(context, { userId: user.id, tier: user.tier, scopes: asScopes(user.scopes) });
+        const enrolmentOwed = await factors.enrolmentOwed(user);
+        proveSignedIn(context, user, enrolmentOwed);
         const tokens = await sessions.start(user, { mfaVerified: false });
-        return tokensPayload(tokens, user, await factors.enrolmentOwed(user));
+        return tokensPayload(tokens, user, enrolmentOwed);
       },
 
       ...refreshMutations(sessions, factors),

@@ -1,3 +1,7 @@
+import { proveCaller } from '../../core/identity/proven-callers.ts';
+import { asScopes } from '../../core/identity/scopes.ts';
+import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
+import type { Tier } from '../../schema/tiers.ts';
 import type { SessionTokens } from './refresh-sessions.ts';
 
 type PayloadUser = { id: string; email: string; tier: string; createdAt: Date };
@@ -36,4 +40,13 @@ export function challengePayload(challenge: { token: string; expiresAt: Date }, 
     user,
     account: user,
   };
+}
+
+/**
+ * Lets the rest of this request read the signed-in account as its owner. A sign-in that owes
+ * its second factor (REQUIRE_MFA) is proven without scopes: its own fields (email, tier) read,
+ * nothing another subgraph guards with a scope (keys, uploads, jobs), as its token may not either.
+ */
+export function proveSignedIn(context: SubgraphContext, user: { id: string; tier: Tier; scopes: string[] }, enrolmentOwed: boolean): void {
+  proveCaller(context, { userId: user.id, tier: user.tier, scopes: enrolmentOwed ? [] : asScopes(user.scopes) });
 }

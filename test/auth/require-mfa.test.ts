@@ -15,7 +15,7 @@ describe('REQUIRE_MFA=admin', () => {
   });
   afterAll(() => gateway?.close());
 
-  it('an admin without a factor is told to enrol and refused by mfaVerified fields until signed in with a code', async () => {
+  it('an admin without a factor is told to enrol and refused (at the edge, before the mfaVerified fields) until signed in with a code', async () => {
     await inMiddleOfStep();
     const target = await registerAndLogin(gateway.url, 'target@require-mfa.test');
     const password = await signIn(gateway.url, ADMIN.email, ADMIN.password);
@@ -25,13 +25,13 @@ describe('REQUIRE_MFA=admin', () => {
     const refused = await graphql(gateway.url, SET_TIER, { id: target.userId, tier: 'pro' }, { token: password.accessToken! });
     expect(refused.status).toBe(403);
     expect(firstErrorCode(refused)).toBe('INSUFFICIENT_PERMISSIONS');
-    expect(refused.errors?.[0]?.message).toBe('This operation requires a sign-in with a second factor (MFA)');
+    expect(refused.errors?.[0]?.extensions?.['reason']).toBe('MFA_ENROLMENT_REQUIRED');
     // A refresh keeps the family's missing factor: no way round the rule.
     const refreshed = (await refresh(gateway.url, password.refreshToken!)).data!.refreshToken;
     expect(refreshed.mfaEnrolmentRequired).toBe(true);
     expect((await graphql(gateway.url, SET_TIER, { id: target.userId, tier: 'pro' }, { token: refreshed.accessToken! })).status).toBe(403);
-    // Other admin fields without the rule still answer.
-    expect((await graphql(gateway.url, 'query($id: ID!) { user(id: $id) { id } }', { id: target.userId }, { token: refreshed.accessToken! })).status).toBe(200);
+    // REQUIRE_MFA makes the factor mandatory: admin fields without the mfaVerified rule are refused too.
+    expect((await graphql(gateway.url, 'query($id: ID!) { user(id: $id) { id } }', { id: target.userId }, { token: refreshed.accessToken! })).status).toBe(403);
 
     const { secret } = await enableMfa(gateway.url, refreshed.accessToken!, Date.now() - 30_000);
     const verified = await signInWithCode(gateway.url, ADMIN.email, totpCode(secret), ADMIN.password);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +118,30 @@ describe('the backend pass-through (BACKEND_ROUTES)', () => {
       expect(jsonBody(answer)).toMatchObject({ success: false, error_code: 'VALIDATION_ERROR', error: `The Connection header must not list '${listed.toLowerCase()}'` });
     }
     expect(backend.seen.length).toBe(before);
+  });
+
+  it('request smuggling attempts get a 4xx and nothing reaches the backend: Content-Length with Transfer-Encoding, an h2c upgrade', async () => {
+    const before = backend.seen.length;
+    const { host, port } = new URL(gateway.url);
+    const exchange = (raw: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(Number(port), host.split(':')[0]!);
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+        socket.on('end', () => resolve(answer));
+        socket.on('error', reject);
+        socket.setTimeout(5_000, () => socket.end());
+        socket.end(raw);
+      });
+    const bearer = `Authorization: Bearer ${user.token}\r\n`;
+    // CL.TE: a front end reading Content-Length would see one request, a back end reading chunks two.
+    const clte = await exchange(`POST /api/v1/first HTTP/1.1\r\nHost: gw\r\n${bearer}Content-Length: 44\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /api/v1/smuggled HTTP/1.1\r\nHost: gw\r\n\r\n`);
+    expect(clte).toMatch(/^HTTP\/1\.1 400/);
+    // h2c: a backend speaking HTTP/2 after a passed-on Upgrade would escape the gateway's view of the stream.
+    const h2c = await exchange(`GET /api/v1/h2c HTTP/1.1\r\nHost: gw\r\n${bearer}Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n`);
+    expect(h2c).toMatch(/^HTTP\/1\.1 4\d\d/);
+    expect(h2c).not.toMatch(/^HTTP\/1\.1 101/);
+    expect(backend.seen.slice(before).map((seen) => seen.url)).toEqual([]);
   });
 
   it('answers refused identity with 401 before the backend sees anything; an auth=optional route lets anonymous callers through unsigned', async () => {

@@ -5,10 +5,10 @@ import { ConfigError } from './config-error.ts';
 
 // BACKEND_* (seed 004's proxied endpoints): the formats, and the rules that tie them together.
 
-export type BackendRouteEntry = Omit<BackendRoute, 'timeoutMs' | 'retries'> & { timeoutMs?: number; retries?: number };
+export type BackendRouteEntry = Omit<BackendRoute, 'timeoutMs' | 'retries' | 'maxBodyBytes'> & { timeoutMs?: number; retries?: number; maxBodyBytes?: number };
 
 const PREFIX = /^(\/[A-Za-z0-9._~!$&'()+,;=:@-]+)*\/?(\*)?$/;
-const ENTRY_FORMAT = '<path prefix>[/*]=<http(s) url>[;timeout=<duration>][;retries=<n>][;name=<name>][;auth=required|optional]';
+const ENTRY_FORMAT = '<path prefix>[/*]=<http(s) url>[;timeout=<duration>][;retries=<n>][;name=<name>][;auth=required|optional][;max_body=<bytes>]';
 
 /** `/api/v1/*=http://127.0.0.1:8080;timeout=5s,/legacy/*=http://10.0.0.9:9000;auth=optional` */
 export const backendRoutes = z.string().transform((value, ctx) => {
@@ -33,6 +33,7 @@ export const backendRoutes = z.string().transform((value, ctx) => {
       else if (key === 'retries' && Number.isInteger(number) && number >= 0 && number <= 5) route.retries = number;
       else if (key === 'name' && /^[A-Za-z0-9._/-]{1,64}$/.test(raw)) (route as { name: string }).name = raw;
       else if (key === 'auth' && (raw === 'required' || raw === 'optional')) (route as { auth: string }).auth = raw;
+      else if (key === 'max_body' && /^\d+$/.test(raw) && Number.isSafeInteger(number) && number > 0) route.maxBodyBytes = number;
       else return fail(`entry '${entry}': '${setting}' is not a valid setting; expected ${ENTRY_FORMAT}`);
     }
     if (routes.some((other) => other.prefix === prefix)) return fail(`prefix '${pattern}' appears twice`);
@@ -62,14 +63,19 @@ export const webSocketUrl = z
 const RESERVED_WS_PATHS = new Set(['/graphql', '/ws']);
 
 export function backendConfig(
-  env: { BACKEND_ROUTES: readonly BackendRouteEntry[]; BACKEND_TIMEOUT: number; BACKEND_WS_PATH: string; BACKEND_WS_URL?: string | undefined },
+  env: { BACKEND_ROUTES: readonly BackendRouteEntry[]; BACKEND_TIMEOUT: number; BACKEND_MAX_BODY_BYTES: number; BACKEND_WS_PATH: string; BACKEND_WS_URL?: string | undefined },
   defaults: { retries: number; maxPayloadBytes: number },
 ): BackendConfig {
   if (!env.BACKEND_WS_PATH.startsWith('/') || RESERVED_WS_PATHS.has(env.BACKEND_WS_PATH)) {
     throw new ConfigError('BACKEND_WS_PATH', `must be a path starting with / other than ${[...RESERVED_WS_PATHS].join(' and ')}`);
   }
   return {
-    routes: env.BACKEND_ROUTES.map((route) => ({ ...route, timeoutMs: route.timeoutMs ?? env.BACKEND_TIMEOUT, retries: route.retries ?? defaults.retries })),
+    routes: env.BACKEND_ROUTES.map((route) => ({
+      ...route,
+      timeoutMs: route.timeoutMs ?? env.BACKEND_TIMEOUT,
+      retries: route.retries ?? defaults.retries,
+      maxBodyBytes: route.maxBodyBytes ?? env.BACKEND_MAX_BODY_BYTES,
+    })),
     webSocket:
       env.BACKEND_WS_URL === undefined
         ? null

@@ -57,6 +57,8 @@ export const environmentSchema = z.object({
   UPSTREAM_SIGNING_SECRET: secret.optional(),
   BACKEND_ROUTES: backendRoutes.default([]),
   BACKEND_TIMEOUT: backendTimeout.default(30_000),
+  // 100 MiB: far above an API body, below what a streamed pass-through should carry unbounded.
+  BACKEND_MAX_BODY_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
   BACKEND_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   BACKEND_WS_PATH: z.string().min(1).default('/ws/backend'),
   BACKEND_WS_URL: webSocketUrl.optional(),
