@@ -22,6 +22,8 @@ export interface EdgeContext {
   /** Signed once per request, on first use, and reused for every subgraph fetch. */
   readonly internalToken: () => Promise<string>;
   readonly notes: RequestNotes;
+  /** Set when an automation runs this operation: subgraphs stamp the events it causes with the chain. */
+  readonly causedBy?: readonly string[];
 }
 
 export function edgeContext(
@@ -30,13 +32,15 @@ export function edgeContext(
   clientAddress: string,
   sign: (call: InternalCall) => Promise<string>,
   notes: RequestNotes = freshNotes(),
+  causedBy: readonly string[] = [],
 ): EdgeContext {
   let token: Promise<string> | undefined;
   return {
     principal,
     requestId,
     clientAddress,
-    internalToken: () => (token ??= sign({ principal, requestId, clientAddress })),
+    internalToken: () => (token ??= sign({ principal, requestId, clientAddress, ...(causedBy.length > 0 ? { causedBy } : {}) })),
     notes,
+    ...(causedBy.length > 0 ? { causedBy } : {}),
   };
 }
