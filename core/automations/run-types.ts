@@ -20,6 +20,8 @@ export interface ClaimedRun {
   readonly input: Record<string, unknown>;
   /** The automations that led to the triggering event; the action's own events carry it plus this automation. */
   readonly causedBy: readonly string[];
+  /** The API key whose rights a mutation action is held to (it created or last changed the automation); null: the owner's own. */
+  readonly actingKeyId: string | null;
   readonly action: RunAction;
 }
 

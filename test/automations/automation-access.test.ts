@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
-import { registerAndLogin } from '../support/account-flows.ts';
+import { createApiKey, registerAndLogin } from '../support/account-flows.ts';
 import { startTestGateway } from '../support/gateway-harness.ts';
 import { firstErrorCode, graphql, jsonOf } from '../support/graphql-client.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.ts';
 import { createEndpoint } from '../webhooks/webhook-flows.ts';
-import { AUTOMATION_FIELDS, createAutomation, createdAutomation } from './automation-flows.ts';
+import { AUTOMATION_FIELDS, createAutomation, createdAutomation, finishedRuns } from './automation-flows.ts';
 
 // Postgres runs when DATABASE_URL is set (the global setup says so when it is not).
 const BACKENDS: readonly [string, boolean][] = [['embedded PGlite', false], ...(postgresAvailable ? [['Postgres', true] as [string, boolean]] : [])];
@@ -24,7 +24,7 @@ describe.each(BACKENDS)('automation ownership and input checks on %s', (_backend
 
   beforeAll(async () => {
     database = onPostgres ? await createTestDatabase() : undefined;
-    gateway = await startTestGateway({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'loopback', ...(database ? { DATABASE_URL: database.url } : {}) });
+    gateway = await startTestGateway({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'loopback', AUTOMATION_POLL_INTERVAL_MS: '20', ...(database ? { DATABASE_URL: database.url } : {}) });
     alice = await registerAndLogin(gateway.url, 'alice-automations@example.test');
     bob = await registerAndLogin(gateway.url, 'bob-automations@example.test');
   });
@@ -99,6 +99,28 @@ describe.each(BACKENDS)('automation ownership and input checks on %s', (_backend
     // Untouched by all of it.
     const mine = await graphql(gateway.url, `query($id: ID!) { automation(id: $id) { name enabled } }`, { id }, { token: alice.token });
     expect(mine.data).toEqual({ automation: { name: "alice's", enabled: true } });
+  });
+
+  it('an automation made with an API key acts with no more than that key may: its scopes, and only while it is active', async () => {
+    const carol = await registerAndLogin(gateway.url, 'carol-automations@example.test');
+    const key = await createApiKey(gateway.url, carol.token, { name: 'webhooks only', scopes: ['read:webhooks', 'write:webhooks'] });
+    const id = await createdAutomation(gateway.url, { apiKey: key.apiKey }, {
+      name: 'escalate',
+      trigger: { eventType: 'api_key.created', condition: { name: 'trigger' } },
+      action: { mutation: 'mutation { createApiKey(input: { name: "escalated" }) { key { id } } }' },
+    });
+    await createApiKey(gateway.url, carol.token, { name: 'trigger' });
+    const [run] = await finishedRuns(gateway.url, { token: carol.token }, id, 1);
+    expect(run).toMatchObject({ status: 'failed', attemptCount: 1, lastError: expect.stringContaining("'write:keys'") });
+    const keys = await graphql(gateway.url, '{ apiKeys { name } }', {}, { token: carol.token });
+    expect(keys.data!['apiKeys'].map((entry: { name: string }) => entry.name).sort()).toEqual(['trigger', 'webhooks only']);
+
+    // Revoked, the key stops acting for its automations.
+    const revoked = await graphql(gateway.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: key.id }, { token: carol.token });
+    expect(revoked.errors).toBeUndefined();
+    await createApiKey(gateway.url, carol.token, { name: 'trigger' });
+    const runs = await finishedRuns(gateway.url, { token: carol.token }, id, 2);
+    expect(runs[0]).toMatchObject({ status: 'failed', lastError: 'the API key that set up this automation is revoked' });
   });
 
   it('lists, changes, disables and deletes through the REST routes', async () => {

@@ -14,6 +14,9 @@ import { automationRecords } from './automation-records.ts';
 
 const DISABLED_BY_OWNER = 'disabled by its owner';
 
+/** Made or changed with an API key, an automation acts with that key's rights, never more (see mutation-action.ts). */
+const actingKeyOf = (principal: Principal) => (principal.kind === 'apiKey' ? principal.keyId : null);
+
 export function automationResolvers(services: SubgraphServices): GraphQLResolverMap<SubgraphContext> {
   const { prisma } = services;
   const records = automationRecords(prisma);
@@ -76,6 +79,7 @@ export function automationResolvers(services: SubgraphServices): GraphQLResolver
             condition: input.trigger.condition ?? Prisma.DbNull,
             delaySeconds: input.delaySeconds ?? 0,
             ...columns,
+            actingKeyId: actingKeyOf(principal),
             enabled,
             ...(enabled ? {} : { disabledReason: DISABLED_BY_OWNER, disabledAt: new Date() }),
           },
@@ -95,6 +99,7 @@ export function automationResolvers(services: SubgraphServices): GraphQLResolver
             ...(input.trigger ? { eventType: input.trigger.eventType, condition: input.trigger.condition ?? Prisma.DbNull } : {}),
             ...(input.delaySeconds != null ? { delaySeconds: input.delaySeconds } : {}),
             ...columns,
+            actingKeyId: actingKeyOf(principal),
             ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 } : {}),
           },
         });

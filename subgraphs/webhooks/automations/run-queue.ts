@@ -17,6 +17,7 @@ interface ClaimRow {
   webhook_endpoint_id: string | null;
   mutation: string | null;
   variables: Record<string, unknown> | null;
+  acting_key_id: string | null;
 }
 
 /**
@@ -48,7 +49,8 @@ export async function claimRuns(prisma: PrismaClient, limit: number, leaseMs: nu
     )
     SELECT c.id::text AS id, c.attempt_count, c.automation_id::text AS automation_id, a.name, a.owner_id::text AS owner_id,
            c.event_id, c.event_type, c.event_occurred_at, c.input, c.caused_by,
-           a.action_kind, a.webhook_endpoint_id::text AS webhook_endpoint_id, a.mutation, a.variables
+           a.action_kind, a.webhook_endpoint_id::text AS webhook_endpoint_id, a.mutation, a.variables,
+           a.acting_key_id::text AS acting_key_id
     FROM claimed c JOIN automations a ON a.id = c.automation_id`;
   return rows.map((row) => ({
     id: row.id,
@@ -62,6 +64,7 @@ export async function claimRuns(prisma: PrismaClient, limit: number, leaseMs: nu
     eventOccurredAt: row.event_occurred_at,
     input: row.input,
     causedBy: row.caused_by ?? [],
+    actingKeyId: row.acting_key_id,
     action: actionOf(row),
   }));
 }

@@ -13,6 +13,7 @@ CREATE TABLE "automations" (
     "webhook_endpoint_id" UUID,
     "mutation" TEXT,
     "variables" JSONB,
+    "acting_key_id" UUID,
     "enabled" BOOLEAN NOT NULL DEFAULT true,
     "disabled_reason" TEXT,
     "disabled_at" TIMESTAMP(3),
