@@ -136,19 +136,25 @@ export const AUTOMATION_ROUTES: readonly BridgeRoute[] = [
     summary: 'Change an automation; `enabled: true` restarts a disabled one, `false` stops it and cancels its pending runs',
     body: automationBody.partial(),
     response: automationSchema,
-    operation: ({ params, body }) => ({
-      document: `mutation RestUpdateAutomation($id: ID!, $input: UpdateAutomationInput!) { updateAutomation(id: $id, input: $input) { ${AUTOMATION_FIELDS} } }`,
-      variables: {
-        id: params['id'],
-        input: {
-          name: body.name,
-          ...(body.event_type === undefined ? {} : { trigger: { eventType: body.event_type, condition: body.condition ?? null } }),
-          delaySeconds: body.delay_seconds,
-          ...(body.action === undefined ? {} : { action: actionInput(body.action) }),
-          enabled: body.enabled,
+    // The trigger is one value: a condition alone would be dropped silently.
+    operation: ({ params, body }) => {
+      if (body.condition !== undefined && body.event_type === undefined) {
+        return { kind: 'error', code: 'VALIDATION_ERROR', message: "Invalid 'condition': send 'event_type' with it (the trigger is replaced whole)" };
+      }
+      return {
+        document: `mutation RestUpdateAutomation($id: ID!, $input: UpdateAutomationInput!) { updateAutomation(id: $id, input: $input) { ${AUTOMATION_FIELDS} } }`,
+        variables: {
+          id: params['id'],
+          input: {
+            name: body.name,
+            ...(body.event_type === undefined ? {} : { trigger: { eventType: body.event_type, condition: body.condition ?? null } }),
+            delaySeconds: body.delay_seconds,
+            ...(body.action === undefined ? {} : { action: actionInput(body.action) }),
+            enabled: body.enabled,
+          },
         },
-      },
-    }),
+      };
+    },
     result: ({ updateAutomation }) => ok(automationOf(updateAutomation), 200, 'Automation updated'),
   }),
   route({

@@ -140,8 +140,11 @@ describe.each(BACKENDS)('automation ownership and input checks on %s', (_backend
     const listed = await jsonOf(fetch(`${gateway.url}/api/v1/automations`, { headers }));
     expect(listed.data.items.map((item: { automation_id: string }) => item.automation_id)).toContain(id);
 
+    const conditionAlone = await fetch(`${gateway.url}/api/v1/automations/${id}`, { method: 'PUT', headers, body: JSON.stringify({ condition: { keyId: 'y' } }) });
+    expect(conditionAlone.status).toBe(400);
+    expect(await jsonOf(conditionAlone)).toMatchObject({ error_code: 'VALIDATION_ERROR', error: expect.stringContaining("send 'event_type' with it") });
     const disabled = await jsonOf(fetch(`${gateway.url}/api/v1/automations/${id}`, { method: 'PUT', headers, body: JSON.stringify({ enabled: false }) }));
-    expect(disabled.data).toMatchObject({ enabled: false, disabled_reason: 'disabled by its owner' });
+    expect(disabled.data).toMatchObject({ enabled: false, disabled_reason: 'disabled by its owner', condition: { keyId: 'x' } });
     const runs = await jsonOf(fetch(`${gateway.url}/api/v1/automations/${id}/runs`, { headers }));
     expect(runs.data).toEqual({ total: 0, items: [], next_cursor: null });
 

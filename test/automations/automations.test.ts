@@ -136,6 +136,29 @@ describe.each(BACKENDS)('automations on %s (real receivers)', (_backend, onPostg
     receiver.respondWith(() => ({ status: 200 }));
   });
 
+  it("a receiver's refusal (a 4xx other than 408/425/429) fails the run at once; a 429 is retried", async () => {
+    const owner = await registerAndLogin(gateway.url, `refused-owner-${onPostgres}@example.test`);
+    receiver.respondWith((request) => {
+      if (request.path === '/refuses') return { status: 422 };
+      if (request.path === '/busy') return { status: receiver.received.filter(onPath('/busy')).length === 1 ? 429 : 200 };
+      return { status: 200 };
+    });
+    const refuses = await createEndpoint(gateway.url, { token: owner.token }, { url: at('/refuses'), eventTypes: ['webhook.test'] });
+    const busy = await createEndpoint(gateway.url, { token: owner.token }, { url: at('/busy'), eventTypes: ['webhook.test'] });
+    const refused = await createdAutomation(gateway.url, { token: owner.token }, { name: 'refused', trigger: { eventType: 'api_key.revoked' }, action: { webhookEndpointId: refuses.id } });
+    const retried = await createdAutomation(gateway.url, { token: owner.token }, { name: 'retried', trigger: { eventType: 'api_key.revoked' }, action: { webhookEndpointId: busy.id } });
+    const key = await createApiKey(gateway.url, owner.token, { name: 'to revoke' });
+    const revoked = await graphql(gateway.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: key.id }, { token: owner.token });
+    expect(revoked.errors).toBeUndefined();
+
+    const [refusedRun] = await finishedRuns(gateway.url, { token: owner.token }, refused, 1);
+    expect(refusedRun).toMatchObject({ status: 'failed', attemptCount: 1, lastError: 'HTTP 422', output: { responseStatus: 422 } });
+    const [retriedRun] = await finishedRuns(gateway.url, { token: owner.token }, retried, 1);
+    expect(retriedRun).toMatchObject({ status: 'succeeded', attemptCount: 2 });
+    expect(retriedRun!.attempts.map((attempt) => [attempt.succeeded, attempt.error])).toEqual([[false, 'HTTP 429'], [true, null]]);
+    receiver.respondWith(() => ({ status: 200 }));
+  });
+
   it('the loop guard stops an automation whose mutation emits the event it listens to, and records why', async () => {
     const owner = await registerAndLogin(gateway.url, `loop-owner-${onPostgres}@example.test`);
     const id = await createdAutomation(gateway.url, { token: owner.token }, {
