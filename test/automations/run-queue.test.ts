@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { platformEvent } from '../../core/events/event-bus.ts';
 import { openDatabase, type Database, type DatabaseConfig } from '../../prisma/database.ts';
+import { Prisma } from '../../prisma/generated/client.ts';
 import { MAX_AUTOMATION_CHAIN } from '../../schema/events.ts';
 import { recordWebhookEvent } from '../../subgraphs/webhooks/outbox.ts';
 import { claimRuns } from '../../subgraphs/webhooks/automations/run-queue.ts';
 import { recordRunAttempt } from '../../subgraphs/webhooks/automations/run-recording.ts';
+import { automationWorker } from '../../subgraphs/webhooks/automations/run-worker.ts';
+import { memoryEventBus } from '../../core/events/memory-event-bus.ts';
+import { createLogger } from '../../core/logger.ts';
+import { eventually } from '../support/webhook-receiver.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.ts';
 
 const SHORT_LEASE_MS = 150;
@@ -91,6 +96,46 @@ function suite(kind: string, open: () => Promise<{ config: DatabaseConfig; clean
       const ids = claims.flat().map((run) => run.id);
       expect(ids).toHaveLength(20);
       expect(new Set(ids).size).toBe(20);
+    });
+
+    it('runs a run that comes due while a slow action is in flight: a slow action holds its own slot only', async () => {
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const started: string[] = [];
+      const worker = automationWorker({
+        prisma: database.prisma,
+        events: memoryEventBus(),
+        logger: createLogger('silent'),
+        actions: {
+          webhook: async () => ({ kind: 'failed', error: 'not used' }),
+          mutation: async (run) => {
+            started.push(String(run.input['name']));
+            if (run.input['name'] === 'slow') await held;
+            return { kind: 'succeeded', output: null };
+          },
+        },
+        retrySchedule: [0],
+        disableAfter: 3,
+        pollIntervalMs: 20,
+        concurrency: 2,
+        timeoutMs: 60_000,
+      });
+      const statusOf = async (name: string) =>
+        (await database.prisma.automationRun.findFirstOrThrow({ where: { automationId, input: { path: ['name'], equals: name } } })).status;
+      await database.prisma.automation.update({ where: { id: automationId }, data: { condition: Prisma.DbNull } });
+      await inTransaction(keyCreated(ownerId, 'slow'));
+      worker.start();
+      try {
+        await eventually(() => (started.includes('slow') ? true : undefined));
+        await inTransaction(keyCreated(ownerId, 'quick'));
+        await eventually(async () => ((await statusOf('quick')) === 'succeeded' ? true : undefined));
+        expect(await statusOf('slow')).toBe('pending');
+        release();
+        await eventually(async () => ((await statusOf('slow')) === 'succeeded' ? true : undefined));
+      } finally {
+        release();
+        await worker.stop();
+      }
     });
 
     it('refuses, and records, a run whose event its own automation caused, or that a chain too long caused', async () => {

@@ -41,6 +41,7 @@ export interface AutomationWorker {
 export function automationWorker(options: AutomationWorkerOptions): AutomationWorker {
   let running = false;
   let loop: Promise<void> | undefined;
+  const inFlight = new Set<Promise<void>>();
   let wakeUp: (() => void) | undefined;
 
   const pause = (ms: number) =>
@@ -90,19 +91,29 @@ export function automationWorker(options: AutomationWorkerOptions): AutomationWo
 
   const run = async () => {
     while (running) {
+      // Free slots only: a slow action holds its own slot, not the whole worker.
+      const free = options.concurrency - inFlight.size;
       let claimed: ClaimedRun[] = [];
       try {
-        claimed = await claimRuns(options.prisma, options.concurrency, options.timeoutMs + LEASE_MARGIN_MS);
+        if (free > 0) claimed = await claimRuns(options.prisma, free, options.timeoutMs + LEASE_MARGIN_MS);
       } catch (error) {
         options.logger.warn({ err: error }, 'automation claim failed; retrying at the next poll');
       }
-      const results = await Promise.allSettled(claimed.map(attempt));
-      for (const result of results) {
-        // Unrecorded, the run comes due again when its lease lapses.
-        if (result.status === 'rejected') options.logger.error({ err: result.reason }, 'automation attempt could not be recorded');
+      for (const claimedRun of claimed) {
+        const inProgress = attempt(claimedRun).catch((error: unknown) =>
+          // Unrecorded, the run comes due again when its lease lapses.
+          options.logger.error({ err: error, runId: claimedRun.id }, 'automation attempt could not be recorded'),
+        );
+        inFlight.add(inProgress);
+        void inProgress.finally(() => {
+          inFlight.delete(inProgress);
+          // A slot came free: look again at once rather than at the next poll.
+          if (inFlight.size === options.concurrency - 1) wakeUp?.();
+        });
       }
       if (!running) break;
-      if (claimed.length < options.concurrency) await pause(options.pollIntervalMs);
+      if (free > 0 && claimed.length === free) continue;
+      await pause(options.pollIntervalMs);
     }
   };
 
@@ -116,6 +127,7 @@ export function automationWorker(options: AutomationWorkerOptions): AutomationWo
       running = false;
       wakeUp?.();
       await loop;
+      await Promise.allSettled([...inFlight]);
     },
   };
 }
