@@ -6,6 +6,8 @@ export interface CheckedMutation {
   readonly document: DocumentNode;
   /** The operation's variables, by name; payload fields of the same name fill them at run time. */
   readonly variableNames: readonly string[];
+  /** Those that must have a value: non-null, without a default. */
+  readonly requiredVariables: readonly string[];
 }
 
 /** Throws VALIDATION_ERROR naming `field` when the text is not one valid mutation of the supergraph. */
@@ -38,7 +40,14 @@ export function mutationCheck(supergraphSdl: () => string): MutationCheck {
     if (operation.operation !== 'mutation') throw validationError(`Invalid '${field}': must be a mutation, not a ${operation.operation}`, field);
     const [problem] = validate(schemaOf(), document);
     if (problem) throw validationError(`Invalid '${field}': ${problem.message}`, field);
-    return { document, variableNames: (operation.variableDefinitions ?? []).map((definition) => definition.variable.name.value) };
+    const definitions = operation.variableDefinitions ?? [];
+    return {
+      document,
+      variableNames: definitions.map((definition) => definition.variable.name.value),
+      requiredVariables: definitions
+        .filter((definition) => definition.type.kind === Kind.NON_NULL_TYPE && definition.defaultValue === undefined)
+        .map((definition) => definition.variable.name.value),
+    };
   };
 }
 

@@ -48,6 +48,11 @@ describe.each(BACKENDS)('automation ownership and input checks on %s', (_backend
     ['a query where a mutation belongs', { ...VALID, action: { mutation: '{ apiKeys { id } }' } }, "Invalid 'action.mutation': must be a mutation, not a query"],
     ['a document that does not parse', { ...VALID, action: { mutation: 'mutation {' } }, "Invalid 'action.mutation': Syntax Error"],
     ['a wrongly typed argument', { ...VALID, action: { mutation: 'mutation { revokeApiKey(id: 42.5) { id } }' } }, "Invalid 'action.mutation'"],
+    [
+      'a required variable neither the payload nor the variables give',
+      { ...VALID, trigger: { eventType: 'user.tier_changed' } },
+      "Invalid 'action.mutation': $keyId is required, but neither the user.tier_changed payload (userId, tier) nor 'action.variables' gives it",
+    ],
     ['two actions at once', { ...VALID, action: { mutation: 'mutation { logout }', webhookEndpointId: '00000000-0000-4000-8000-000000000000' } }, 'exactly one of webhookEndpointId or mutation'],
     ['no action', { ...VALID, action: {} }, 'exactly one of webhookEndpointId or mutation'],
     ['a delay over a day', { ...VALID, delaySeconds: 86_401 }, "Invalid 'delaySeconds': must be at most 86400"],
@@ -59,6 +64,15 @@ describe.each(BACKENDS)('automation ownership and input checks on %s', (_backend
     expect(firstErrorCode(result)).toBe('VALIDATION_ERROR');
     expect(result.errors![0]!.message).toContain(message);
     expect(await countOf(alice.token)).toBe(before);
+  });
+
+  it('refuses a new trigger whose payload no longer gives the kept mutation its variables, and changes nothing', async () => {
+    const id = await createdAutomation(gateway.url, { token: alice.token }, { ...VALID, name: 'kept' });
+    const result = await graphql(gateway.url, 'mutation($id: ID!) { updateAutomation(id: $id, input: { name: "moved", trigger: { eventType: "user.tier_changed" } }) { id } }', { id }, { token: alice.token });
+    expect(result.status).toBe(400);
+    expect(result.errors![0]!.message).toContain('$keyId is required');
+    const kept = await graphql(gateway.url, 'query($id: ID!) { automation(id: $id) { name trigger { eventType } } }', { id }, { token: alice.token });
+    expect(kept.data).toEqual({ automation: { name: 'kept', trigger: { eventType: 'api_key.created' } } });
   });
 
   it("refuses another user's webhook endpoint as the action, without saying whose it is", async () => {

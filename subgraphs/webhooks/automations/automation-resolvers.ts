@@ -3,7 +3,8 @@ import { validationError } from '../../../core/errors/errors.ts';
 import { validInput } from '../../../core/errors/validate-input.ts';
 import type { Principal } from '../../../core/identity/principal.ts';
 import type { SubgraphContext } from '../../../core/identity/subgraph-context.ts';
-import { AUTOMATION_TRIGGER_EVENT_TYPES } from '../../../schema/events.ts';
+import { AUTOMATION_TRIGGER_EVENT_TYPES, type EventType } from '../../../schema/events.ts';
+import { EVENT_DOCS } from '../../../schema/event-docs.ts';
 import { Prisma, type Automation, type AutomationRun } from '../../../prisma/generated/client.ts';
 import { requirePrincipal } from '../../shared/require-principal.ts';
 import type { SubgraphServices } from '../../shared/services.ts';
@@ -22,8 +23,12 @@ export function automationResolvers(services: SubgraphServices): GraphQLResolver
   const records = automationRecords(prisma);
   const endpoints = webhookRecords(prisma);
 
-  /** The action's columns, checked before anything is written: an owned endpoint, or a valid mutation. */
-  const actionColumns = async (principal: Principal, action: NonNullable<AutomationActionInput>) => {
+  /**
+   * The action's columns, checked before anything is written: an endpoint of the
+   * owner's, or a valid mutation whose required variables the trigger's payload
+   * (fields of the event type's documented shape) or `variables` give.
+   */
+  const actionColumns = async (principal: Principal, action: NonNullable<AutomationActionInput>, eventType: string) => {
     if (action.webhookEndpointId) {
       const endpoint = await endpoints.endpoint(principal, action.webhookEndpointId).catch(() => null);
       if (!endpoint || endpoint.ownerId !== principal.userId) {
@@ -32,13 +37,23 @@ export function automationResolvers(services: SubgraphServices): GraphQLResolver
       return { actionKind: 'webhook', webhookEndpointId: endpoint.id, mutation: null, variables: Prisma.DbNull };
     }
     const document = action.mutation ?? '';
-    services.mutationCheck(document, 'action.mutation');
+    const checked = services.mutationCheck(document, 'action.mutation');
+    checkVariables(checked.requiredVariables, eventType, action.variables ?? {});
     return {
       actionKind: 'mutation',
       webhookEndpointId: null,
       mutation: document,
       variables: action.variables ? (action.variables as Prisma.InputJsonObject) : Prisma.DbNull,
     };
+  };
+
+  /** A new trigger must still give the kept mutation its required variables. */
+  const recheckedMutation = async (automation: Automation, eventType: string) => {
+    if (automation.mutation !== null && eventType !== automation.eventType) {
+      const checked = services.mutationCheck(automation.mutation, 'action.mutation');
+      checkVariables(checked.requiredVariables, eventType, (automation.variables ?? {}) as Record<string, unknown>);
+    }
+    return {};
   };
 
   const runsPage = async (automationId: string, args: { status?: unknown }) => {
@@ -67,7 +82,7 @@ export function automationResolvers(services: SubgraphServices): GraphQLResolver
       createAutomation: async (_root, args: { input: unknown }, context) => {
         const principal = requirePrincipal(context);
         const input = validInput(createAutomationInput, args.input);
-        const columns = await actionColumns(principal, input.action);
+        const columns = await actionColumns(principal, input.action, input.trigger.eventType);
         const owned = await prisma.automation.count({ where: { ownerId: principal.userId } });
         if (owned >= MAX_AUTOMATIONS_PER_OWNER) throw validationError(`You already have ${owned} automations, the most one owner may keep`);
         const enabled = input.enabled ?? true;
@@ -90,7 +105,10 @@ export function automationResolvers(services: SubgraphServices): GraphQLResolver
         const principal = requirePrincipal(context);
         const input = validInput(updateAutomationInput, args.input);
         const automation = await records.own(principal, args.id);
-        const columns = input.action ? await actionColumns(principal, input.action) : {};
+        const eventType = input.trigger?.eventType ?? automation.eventType;
+        const columns = input.action
+          ? await actionColumns(principal, input.action, eventType)
+          : await recheckedMutation(automation, eventType);
         const enabling = input.enabled === true && !automation.enabled;
         await prisma.automation.update({
           where: { id: automation.id },
@@ -141,4 +159,15 @@ export function automationResolvers(services: SubgraphServices): GraphQLResolver
       attempts: (run: AutomationRun) => prisma.automationAttempt.findMany({ where: { runId: run.id }, orderBy: [{ attemptNumber: 'asc' }, { id: 'asc' }] }),
     },
   };
+}
+
+/** Every required variable must come from the trigger's payload or from the automation's `variables`. */
+function checkVariables(required: readonly string[], eventType: string, variables: Record<string, unknown>): void {
+  const payloadFields = Object.keys(EVENT_DOCS[eventType as EventType]?.samplePayload ?? {});
+  const missing = required.find((name) => !payloadFields.includes(name) && !Object.hasOwn(variables, name));
+  if (missing === undefined) return;
+  throw validationError(
+    `Invalid 'action.mutation': $${missing} is required, but neither the ${eventType} payload (${payloadFields.join(', ')}) nor 'action.variables' gives it`,
+    'action.mutation',
+  );
 }
