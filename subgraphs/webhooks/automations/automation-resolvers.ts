@@ -9,7 +9,6 @@ import { Prisma, type Automation, type AutomationRun } from '../../../prisma/gen
 import { requirePrincipal } from '../../shared/require-principal.ts';
 import type { SubgraphServices } from '../../shared/services.ts';
 import { NEWEST_FIRST, pageOf, pageWindow } from '../pagination.ts';
-import { webhookRecords } from '../records.ts';
 import { createAutomationInput, MAX_AUTOMATIONS_PER_OWNER, runStatus, updateAutomationInput, type AutomationActionInput } from './automation-inputs.ts';
 import { automationRecords } from './automation-records.ts';
 
@@ -21,7 +20,6 @@ const actingKeyOf = (principal: Principal) => (principal.kind === 'apiKey' ? pri
 export function automationResolvers(services: SubgraphServices): GraphQLResolverMap<SubgraphContext> {
   const { prisma } = services;
   const records = automationRecords(prisma);
-  const endpoints = webhookRecords(prisma);
 
   /**
    * The action's columns, checked before anything is written: an endpoint of the
@@ -30,7 +28,8 @@ export function automationResolvers(services: SubgraphServices): GraphQLResolver
    */
   const actionColumns = async (principal: Principal, action: NonNullable<AutomationActionInput>, eventType: string) => {
     if (action.webhookEndpointId) {
-      const endpoint = await endpoints.endpoint(principal, action.webhookEndpointId).catch(() => null);
+      // A database outage stays a 503: only a missing or foreign endpoint is the caller's mistake.
+      const endpoint = await prisma.webhookEndpoint.findUnique({ where: { id: action.webhookEndpointId }, select: { id: true, ownerId: true } });
       if (!endpoint || endpoint.ownerId !== principal.userId) {
         throw validationError(`Invalid 'action.webhookEndpointId': no webhook endpoint '${action.webhookEndpointId}' of yours`, 'action.webhookEndpointId');
       }
