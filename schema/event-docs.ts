@@ -45,6 +45,10 @@ export const EVENT_DOCS = {
     description: 'A webhook endpoint stopped receiving: it answered 410 Gone, or failed for too long.',
     samplePayload: { endpointId: SAMPLE_ID, url: 'https://example.com/hooks', reason: 'failing since 2025-01-01T00:00:00.000Z' },
   },
+  'automation.disabled': {
+    description: "An automation was disabled after its runs failed persistently; its owner enables it again once the action is fixed.",
+    samplePayload: { automationId: SAMPLE_ID, name: 'sample automation', reason: '3 runs in a row failed' },
+  },
 } as const satisfies { readonly [T in EventType]: EventDoc<T> };
 
 /** The catalog as the docs routes list it, in the order of the event types. */

@@ -23,6 +23,8 @@ export interface EventPayloads {
   'webhook.endpoint_disabled': { endpointId: string; url: string; reason: string };
   /** Published by the edge's rate-limit step once per crossing, not per request. */
   'usage.threshold_crossed': UsageThresholdPayload;
+  /** An automation stopped running: its runs failed persistently. */
+  'automation.disabled': { automationId: string; name: string; reason: string };
 }
 
 export const USAGE_THRESHOLDS = [80, 100] as const;
@@ -81,6 +83,7 @@ export const EVENT_TYPES = [
   'webhook.test',
   'webhook.delivery_attempted',
   'webhook.endpoint_disabled',
+  'automation.disabled',
 ] as const satisfies readonly EventType[];
 
 /**
@@ -96,6 +99,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'user.tier_changed',
   'webhook.test',
   'webhook.endpoint_disabled',
+  'automation.disabled',
 ] as const satisfies readonly EventType[];
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -104,6 +108,25 @@ export function isWebhookEventType(value: string): value is WebhookEventType {
   return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
 }
 
+/**
+ * The events an automation may be triggered by: those written to the outbox in
+ * the transaction of their change (so a trigger is never lost), test events aside
+ * (a sample payload must not run a real action).
+ */
+export const AUTOMATION_TRIGGER_EVENT_TYPES = WEBHOOK_EVENT_TYPES.filter(
+  (type): type is Exclude<WebhookEventType, 'webhook.test'> => type !== 'webhook.test',
+);
+
+export function isAutomationTriggerEventType(value: string): value is (typeof AUTOMATION_TRIGGER_EVENT_TYPES)[number] {
+  return (AUTOMATION_TRIGGER_EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * The loop guard: how many automations may lie between a client's change and an
+ * event. An event caused by a chain this long triggers no further automation.
+ */
+export const MAX_AUTOMATION_CHAIN = 4;
+
 export interface PlatformEvent<T extends EventType = EventType> {
   readonly id: string;
   readonly type: T;
@@ -111,6 +134,11 @@ export interface PlatformEvent<T extends EventType = EventType> {
   readonly ownerId: string | null;
   readonly occurredAt: string;
   readonly payload: EventPayloads[T];
+  /**
+   * The automations whose actions led to this event, oldest first (absent or empty:
+   * a client's own change). The loop guard refuses to run an automation already in it.
+   */
+  readonly causedBy?: readonly string[];
 }
 
 export type AnyPlatformEvent = { [T in EventType]: PlatformEvent<T> }[EventType];

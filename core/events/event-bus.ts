@@ -16,6 +16,13 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-export function platformEvent<T extends EventType>(type: T, ownerId: string | null, payload: EventPayloads[T]): PlatformEvent<T> {
-  return { id: `evt_${randomUUID()}`, type, ownerId, occurredAt: new Date().toISOString(), payload };
+/** `causedBy`: the automation chain behind the change (see PlatformEvent); empty for a client's own change. */
+export function platformEvent<T extends EventType>(
+  type: T,
+  ownerId: string | null,
+  payload: EventPayloads[T],
+  causedBy: readonly string[] = [],
+): PlatformEvent<T> {
+  const event = { id: `evt_${randomUUID()}`, type, ownerId, occurredAt: new Date().toISOString(), payload };
+  return causedBy.length > 0 ? { ...event, causedBy } : event;
 }

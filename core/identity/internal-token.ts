@@ -30,6 +30,8 @@ export interface InternalCall {
   readonly clientAddress: string | null;
   /** Users the caller proved to be earlier in this request (a login), see caller-proof.ts. */
   readonly provenCallers?: readonly ProvenCaller[];
+  /** The automations whose action this call runs, oldest first (the loop guard, see PlatformEvent.causedBy). */
+  readonly causedBy?: readonly string[];
 }
 
 const principalClaim = z.discriminatedUnion('kind', [
@@ -59,6 +61,7 @@ const claims = z.object({
   rid: z.string(),
   addr: z.string().nullable().default(null),
   proven: provenCallersClaim.default([]),
+  cause: z.array(z.string()).max(64).default([]),
 });
 
 export interface InternalTokens {
@@ -73,8 +76,14 @@ export function internalTokens(options: InternalTokenOptions): InternalTokens {
   const ttl = options.ttlSeconds ?? 60;
   return {
     proofs: callerProofs(options.secret),
-    sign: ({ principal, requestId, clientAddress, provenCallers }) =>
-      new SignJWT({ principal, rid: requestId, addr: clientAddress, ...(provenCallers?.length ? { proven: provenCallers } : {}) })
+    sign: ({ principal, requestId, clientAddress, provenCallers, causedBy }) =>
+      new SignJWT({
+        principal,
+        rid: requestId,
+        addr: clientAddress,
+        ...(provenCallers?.length ? { proven: provenCallers } : {}),
+        ...(causedBy?.length ? { cause: causedBy } : {}),
+      })
         .setProtectedHeader({ alg: ALGORITHM })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -92,7 +101,13 @@ export function internalTokens(options: InternalTokenOptions): InternalTokens {
           requiredClaims: ['exp'],
         });
         const parsed = claims.parse(payload);
-        return { principal: parsed.principal, requestId: parsed.rid, clientAddress: parsed.addr, ...(parsed.proven.length > 0 ? { provenCallers: parsed.proven } : {}) };
+        return {
+          principal: parsed.principal,
+          requestId: parsed.rid,
+          clientAddress: parsed.addr,
+          ...(parsed.proven.length > 0 ? { provenCallers: parsed.proven } : {}),
+          ...(parsed.cause.length > 0 ? { causedBy: parsed.cause } : {}),
+        };
       } catch (error) {
         if (error instanceof joseErrors.JOSEError || error instanceof z.ZodError) {
           throw unauthenticated('Subgraphs accept calls from the gateway only');

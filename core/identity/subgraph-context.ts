@@ -8,4 +8,6 @@ export interface SubgraphContext {
   readonly clientAddress: string | null;
   /** Users the caller proved to be in an earlier fetch of this request (a login). */
   readonly provenCallers?: readonly ProvenCaller[];
+  /** Set when an automation's action makes this call: events it causes carry the chain (loop guard). */
+  readonly causedBy?: readonly string[];
 }

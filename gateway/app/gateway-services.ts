@@ -22,6 +22,7 @@ import { usageAlerts } from '../rate-limit/usage-alerts.ts';
 import { prismaUsageSink } from '../usage/prisma-usage-sink.ts';
 import { disabledUsageRecorder, retryableUsageWrite, usageRecorder, type UsageRecorder } from '../usage/usage-recorder.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
+import { startAutomations } from './automations.ts';
 import type { AppConfig } from './config/app-config.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { PlatformServices } from './platform-services.ts';
@@ -121,6 +122,19 @@ export async function buildGatewayServices(
     lifecycle.onShutdown('stop workers', 'webhook delivery', () => delivery.stop());
   }
 
+  const rateLimit = rateLimitStep({
+    store: storage.shared.rateLimitStore,
+    resolver: platform.subgraphServices.rateLimits,
+    usageAlerts: usageAlerts({ events, latch: storage.shared.latch, logger }),
+  });
+  const execute = operationExecutor(apollo);
+  // Behind an external supergraph our subgraphs, and so automations, are not served.
+  if (config.automations.workerEnabled && config.supergraph.kind === 'own') {
+    const parts = { prisma, events, webhookTargets: platform.subgraphServices.webhookTargets, execute, tokens, rateLimit };
+    const automations = startAutomations(config, parts, logger);
+    lifecycle.onShutdown('stop workers', 'automations', () => automations.stop());
+  }
+
   return {
     tracing,
     metrics,
@@ -140,11 +154,7 @@ export async function buildGatewayServices(
       standing: config.supergraph.kind === 'own' ? standing : undefined,
     }),
     credentialLimit: mfaEnrolmentLimit(config.sessions.requireMfaFor),
-    rateLimit: rateLimitStep({
-      store: storage.shared.rateLimitStore,
-      resolver: platform.subgraphServices.rateLimits,
-      usageAlerts: usageAlerts({ events, latch: storage.shared.latch, logger }),
-    }),
-    execute: operationExecutor(apollo),
+    rateLimit,
+    execute,
   };
 }

@@ -11,6 +11,9 @@ import { targetGuard } from '../../subgraphs/webhooks/delivery/target-guard.ts';
 import type { AppConfig } from './config/app-config.ts';
 import { ConfigError } from './config/config-error.ts';
 import type { Storage } from './storage.ts';
+import { readFileSync } from 'node:fs';
+import { mutationCheck } from '../../core/supergraph/mutation-check.ts';
+import { SUPERGRAPH_PATH } from '../../core/supergraph/supergraph-path.ts';
 
 /** What the subgraphs are given, built once over the storage a process opened. */
 export interface PlatformServices {
@@ -50,6 +53,8 @@ export async function platformServices(config: AppConfig, storage: Storage, logg
     moduleStatus,
     v1: { publicUrl, secret: config.v1.callbackSecret, uploadLinkTtlSeconds: config.v1.uploads.linkTtlSeconds },
     webhookTargets: targetGuard(config.webhooks.allowPrivateTargets),
+    // Our subgraphs serve our own supergraph only, so automations are checked against it.
+    mutationCheck: mutationCheck(() => readFileSync(SUPERGRAPH_PATH, 'utf8')),
   };
   return {
     accessTokens: tokens,

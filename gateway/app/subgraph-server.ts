@@ -84,7 +84,7 @@ export async function startSubgraphServer(
             let context: SubgraphContext;
             try {
               const call = await tokens.verify(Array.isArray(header) ? header[0] : header);
-              context = { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress, provenCallers: call.provenCallers ?? [] };
+              context = { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress, provenCallers: call.provenCallers ?? [], causedBy: call.causedBy ?? [] };
             } catch (error) {
               if (!(error instanceof GraphQLError)) throw error;
               return sendGraphQLError(exchange.response, error);

@@ -25,6 +25,8 @@ export interface EdgeContext {
   /** Signed once per request, on first use, and reused for every subgraph fetch. */
   readonly internalToken: () => Promise<string>;
   readonly notes: RequestNotes;
+  /** Set when an automation runs this operation: subgraphs stamp the events it causes with the chain. */
+  readonly causedBy?: readonly string[];
 }
 
 export function edgeContext(
@@ -34,6 +36,7 @@ export function edgeContext(
   sign: (call: InternalCall) => Promise<string>,
   notes: RequestNotes = freshNotes(),
   limit: CredentialLimit | null = null,
+  causedBy: readonly string[] = [],
 ): EdgeContext {
   let token: Promise<string> | undefined;
   return {
@@ -41,7 +44,8 @@ export function edgeContext(
     limit,
     requestId,
     clientAddress,
-    internalToken: () => (token ??= sign({ principal, requestId, clientAddress })),
+    internalToken: () => (token ??= sign({ principal, requestId, clientAddress, ...(causedBy.length > 0 ? { causedBy } : {}) })),
     notes,
+    ...(causedBy.length > 0 ? { causedBy } : {}),
   };
 }

@@ -41,7 +41,7 @@ export class InProcessDataSource implements GraphQLDataSource<EdgeContext> {
     const prepared = this.document(request.query ?? '');
     if ('refusal' in prepared) return prepared.refusal;
     const document = prepared.document;
-    const contextValue: SubgraphContext = { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress, provenCallers: call.provenCallers ?? [] };
+    const contextValue: SubgraphContext = { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress, provenCallers: call.provenCallers ?? [], causedBy: call.causedBy ?? [] };
     const result = await execute({
       schema: this.options.schema,
       document,

@@ -27,7 +27,7 @@ export function provenCallerFetches(options: {
 
   const withProvenCallers = (edge: EdgeContext, callers: readonly ProvenCaller[]): EdgeContext => {
     let token: Promise<string> | undefined;
-    const call = { principal: edge.principal, requestId: edge.requestId, clientAddress: edge.clientAddress, provenCallers: callers };
+    const call = { principal: edge.principal, requestId: edge.requestId, clientAddress: edge.clientAddress, provenCallers: callers, causedBy: edge.causedBy ?? [] };
     return { ...edge, internalToken: () => (token ??= options.sign(call)) };
   };
 

@@ -123,11 +123,11 @@ export function authResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         return true;
       },
 
-      setUserTier: async (_root, args: unknown) => {
+      setUserTier: async (_root, args: unknown, context) => {
         const input = validInput(z.object({ userId: z.string().uuid('must be a user id'), tier: tierInput }), args);
         const existing = await findUser(input.userId);
         if (!existing) throw notFound(`User '${input.userId}' not found`);
-        const event = platformEvent('user.tier_changed', existing.id, { userId: existing.id, tier: input.tier });
+        const event = platformEvent('user.tier_changed', existing.id, { userId: existing.id, tier: input.tier }, context.causedBy);
         // The change and its webhook deliveries commit together (the outbox); the bus hears of it after.
         const user = await prisma.$transaction(async (tx) => {
           const updated = await tx.user.update({ where: { id: input.userId }, data: { tier: input.tier } });

@@ -55,7 +55,8 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
     return key;
   };
 
-  const issueKey = async (principal: Principal, input: z.infer<typeof createInput>, rotatedFromId: string | null) => {
+    // causedBy: the automation chain behind the call (SubgraphContext), stamped on the events for the loop guard.
+  const issueKey = async (principal: Principal, input: z.infer<typeof createInput>, rotatedFromId: string | null, causedBy: readonly string[] = []) => {
     const owner = await prisma.user.findUnique({ where: { id: principal.userId } });
     if (!owner) throw unauthenticated('The account no longer exists');
     const grant = grantFor(input, { ownerTier: owner.tier, callerTier: principal.tier, callerScopes: principal.scopes });
@@ -77,7 +78,7 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
           rotatedFromId,
         },
       });
-      const createdEvent = platformEvent('api_key.created', owner.id, { keyId: created.id, name: created.name, tier: created.tier });
+      const createdEvent = platformEvent('api_key.created', owner.id, { keyId: created.id, name: created.name, tier: created.tier }, causedBy);
       await recordWebhookEvent(tx, createdEvent);
       await recordEventForReplicas(tx, createdEvent);
       return { key: created, event: createdEvent };
@@ -86,9 +87,9 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
     return { apiKey, key };
   };
 
-  const revoke = async (key: ApiKey): Promise<ApiKey> => {
+  const revoke = async (key: ApiKey, causedBy: readonly string[] = []): Promise<ApiKey> => {
     if (key.revokedAt) return key;
-    const event = platformEvent('api_key.revoked', key.ownerId, { keyId: key.id });
+    const event = platformEvent('api_key.revoked', key.ownerId, { keyId: key.id }, causedBy);
     const revoked = await prisma.$transaction(async (tx) => {
       const updated = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
       await recordWebhookEvent(tx, event);
@@ -118,16 +119,16 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
 
     Mutation: {
       createApiKey: (_root, args: { input: unknown }, context) =>
-        issueKey(requirePrincipal(context), validInput(createInput, args.input), null),
+        issueKey(requirePrincipal(context), validInput(createInput, args.input), null, context.causedBy),
 
       revokeApiKey: async (_root, args: unknown, context) => {
         const { id } = validInput(keyRef, args);
         const principal = requirePrincipal(context);
-        if (!looksLikeApiKey(id)) return revoke(await ownKey(principal, id));
+        if (!looksLikeApiKey(id)) return revoke(await ownKey(principal, id), context.causedBy);
         const key = await prisma.apiKey.findUnique({ where: { hash: hashApiKey(id) } });
         // Never echo a key value back, not even in an error.
         if (!key || (key.ownerId !== principal.userId && principal.tier !== 'admin')) throw notFound('API key not found');
-        return revoke(key);
+        return revoke(key, context.causedBy);
       },
 
       rotateApiKey: async (_root, args: unknown, context) => {
@@ -146,8 +147,9 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
             limitPerHour: old.limitPerHour,
           },
           old.id,
+          context.causedBy,
         );
-        await revoke(old);
+        await revoke(old, context.causedBy);
         return created;
       },
 
@@ -157,7 +159,7 @@ export function keysResolvers(services: SubgraphServices): GraphQLResolverMap<Su
         const key = await ownKey(principal, input.id);
         const limits = { perMinute: input.limitPerMinute ?? null, perHour: input.limitPerHour ?? null };
         checkKeyLimits(limits, principal.tier, tierLimits(key.tier));
-        const event = platformEvent('api_key.updated', key.ownerId, { keyId: key.id });
+        const event = platformEvent('api_key.updated', key.ownerId, { keyId: key.id }, context.causedBy);
         const updated = await prisma.$transaction(async (tx) => {
           const changed = await tx.apiKey.update({
             where: { id: key.id },

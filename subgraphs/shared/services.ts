@@ -9,6 +9,7 @@ import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { SessionSettings } from '../auth/session-settings.ts';
 import type { TargetGuard } from '../webhooks/delivery/target-guard.ts';
+import type { MutationCheck } from '../../core/supergraph/mutation-check.ts';
 
 /** The clients a subgraph is handed; none of them is a module-level singleton. */
 export interface SubgraphServices {
@@ -26,6 +27,8 @@ export interface SubgraphServices {
   readonly moduleStatus: ModuleStatusBoard;
   /** Refuses webhook URLs on addresses configuration does not allow (SSRF). */
   readonly webhookTargets: TargetGuard;
+  /** Checks an automation's mutation against the supergraph before it is stored. */
+  readonly mutationCheck: MutationCheck;
   /** The /v1 services' links back to this gateway and the secret that signs them. */
   readonly v1: V1Links;
 }

@@ -18,7 +18,7 @@ const eventTypes = z
   })
   .transform((types) => [...new Set(types)]);
 
-const payloadFilter = z
+export const payloadFilter = z
   .record(z.string().min(1).max(100), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]), {
     error: 'must be an object of field names to string, number, boolean or null values',
   })

@@ -33,7 +33,7 @@ export function testEvents(services: TestEventServices) {
 
   const queue = async (event: AnyPlatformEvent, endpointId: string | undefined) => {
     const deliveries = await prisma.$transaction(async (tx) => {
-      await recordWebhookEvent(tx, event, endpointId === undefined ? {} : { endpointId });
+      await recordWebhookEvent(tx, event, { triggersAutomations: false, ...(endpointId === undefined ? {} : { endpointId }) });
       return tx.webhookDelivery.findMany({ where: { messageId: event.id }, include: { message: true }, orderBy: { id: 'asc' } });
     });
     return deliveries;

@@ -37,6 +37,15 @@ const newWebhook = async (context: BridgeContext): Promise<string> => {
   return ((await response.json()) as { data: { webhook_id: string } }).data.webhook_id;
 };
 
+// It listens to tier changes, which the suite makes none of after start-up; run, its `logout` would end only the run's own token.
+const newAutomation = async (context: BridgeContext): Promise<string> => {
+  const response = await context.call('POST', '/api/v1/automations', {
+    token: context.pro.token,
+    body: { name: unique('automation'), event_type: 'user.tier_changed', action: { mutation: 'mutation { logout }' } },
+  });
+  return ((await response.json()) as { data: { automation_id: string } }).data.automation_id;
+};
+
 const moduleCase = (method: string): RouteCase => ({
   valid: (context) =>
     context.call(method, '/modules/code-sandbox/projects/42?lang=py', {
@@ -263,6 +272,50 @@ export const ROUTE_CASES: Readonly<Record<string, RouteCase>> = {
     bad: async (context) => context.call('GET', `/api/v1/webhooks/${await newWebhook(context)}/deliveries`, { token: context.free.token }),
     badStatus: 404,
     badCode: 'RESOURCE_NOT_FOUND',
+  },
+  'POST /api/v1/automations': {
+    valid: (context) =>
+      context.call('POST', '/api/v1/automations', {
+        token: context.pro.token,
+        body: { name: unique('automation'), event_type: 'user.tier_changed', condition: { tier: 'enterprise' }, delay_seconds: 60, action: { mutation: 'mutation { logout }' } },
+      }),
+    bad: (context) =>
+      context.call('POST', '/api/v1/automations', { token: context.pro.token, body: { name: 'nope', event_type: 'no.such_event', action: { mutation: 'mutation { logout }' } } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: "'trigger.eventType'",
+  },
+  'GET /api/v1/automations': {
+    valid: (context) => context.call('GET', '/api/v1/automations', { token: context.pro.token }),
+    bad: (context) => context.call('GET', '/api/v1/automations'),
+    badStatus: 401,
+    badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'GET /api/v1/automations/{id}': {
+    valid: async (context) => context.call('GET', `/api/v1/automations/${await newAutomation(context)}`, { token: context.pro.token }),
+    bad: async (context) => context.call('GET', `/api/v1/automations/${await newAutomation(context)}`, { token: context.free.token }),
+    badStatus: 404,
+    badCode: 'RESOURCE_NOT_FOUND',
+  },
+  'PUT /api/v1/automations/{id}': {
+    valid: async (context) => context.call('PUT', `/api/v1/automations/${await newAutomation(context)}`, { token: context.pro.token, body: { name: 'renamed', enabled: false } }),
+    bad: async (context) =>
+      context.call('PUT', `/api/v1/automations/${await newAutomation(context)}`, { token: context.pro.token, body: { action: { mutation: 'mutation { noSuchField }' } } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+    badError: "'action.mutation'",
+  },
+  'DELETE /api/v1/automations/{id}': {
+    valid: async (context) => context.call('DELETE', `/api/v1/automations/${await newAutomation(context)}`, { token: context.pro.token }),
+    bad: async (context) => context.call('DELETE', `/api/v1/automations/${await newAutomation(context)}`, { token: context.free.token }),
+    badStatus: 404,
+    badCode: 'RESOURCE_NOT_FOUND',
+  },
+  'GET /api/v1/automations/{id}/runs': {
+    valid: async (context) => context.call('GET', `/api/v1/automations/${await newAutomation(context)}/runs?per_page=5`, { token: context.pro.token }),
+    bad: async (context) => context.call('GET', `/api/v1/automations/${await newAutomation(context)}/runs?status=exploded`, { token: context.pro.token }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
   },
   'GET /analytics/usage': {
     valid: (context) => context.call('GET', '/analytics/usage', { token: context.pro.token }),

@@ -10,6 +10,7 @@ import type { SubgraphName } from '../../../schema/subgraph-names.ts';
 import type { SessionSettings } from '../../../subgraphs/auth/session-settings.ts';
 import type { ModulesConfig } from '../../../subgraphs/module/module-upstreams.ts';
 import type { WebhooksConfig } from '../../../subgraphs/webhooks/delivery/start-delivery.ts';
+import type { AutomationsConfig } from '../../../subgraphs/webhooks/automations/automations-config.ts';
 import type { OperationLimits } from '../../executor/operation-limits.ts';
 import type { SubgraphFetchConfig, SubgraphLocation, SupergraphSource } from '../../executor/subgraph-locations.ts';
 import type { MetricsAccess } from '../../http/metrics-route.ts';
@@ -71,6 +72,7 @@ export interface AppConfig {
   readonly backend: BackendConfig;
   readonly operationLimits: OperationLimits;
   readonly webhooks: WebhooksConfig;
+  readonly automations: AutomationsConfig;
   readonly usage: UsageConfig;
   readonly metrics: MetricsAccess;
   readonly tracing: TracingConfig;

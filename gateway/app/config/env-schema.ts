@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { headerNames, landingPageVariable, trustedDocumentsRequiredVariable, trustedDocumentsVariable } from './frontend-formats.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../../../subgraphs/webhooks/delivery/retry-schedule.ts';
+import { DEFAULT_AUTOMATION_RETRY_SCHEDULE_MS } from '../../../subgraphs/webhooks/automations/automations-config.ts';
 import { backendRoutes, backendTimeout, webSocketUrl } from './backend-formats.ts';
 import { boolean, duration, requiredMfaTiers, moduleUpstreams, postgresUrl, redisUrl, retrySchedule, secret, subgraphUrls, targetCategories, tierLimits, trustProxySetting, v1Upstreams } from './formats.ts';
 
@@ -77,6 +78,12 @@ export const environmentSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   WEBHOOK_DISABLE_AFTER: duration.default(5 * 86_400_000),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: targetCategories.default([]),
+  AUTOMATION_WORKER_ENABLED: boolean.default(true),
+  AUTOMATION_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
+  AUTOMATION_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(20),
+  AUTOMATION_RETRY_SCHEDULE: retrySchedule.default([...DEFAULT_AUTOMATION_RETRY_SCHEDULE_MS]),
+  AUTOMATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  AUTOMATION_DISABLE_AFTER: z.coerce.number().int().min(1).max(1_000).default(3),
   USAGE_RECORDING: z.enum(['on', 'off']).default('on'),
   USAGE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),

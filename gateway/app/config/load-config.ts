@@ -156,6 +156,14 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       disableAfterMs: env.WEBHOOK_DISABLE_AFTER,
       allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     },
+    automations: {
+      workerEnabled: env.AUTOMATION_WORKER_ENABLED,
+      pollIntervalMs: env.AUTOMATION_POLL_INTERVAL_MS,
+      concurrency: env.AUTOMATION_CONCURRENCY,
+      retrySchedule: env.AUTOMATION_RETRY_SCHEDULE,
+      timeoutMs: env.AUTOMATION_TIMEOUT_MS,
+      disableAfter: env.AUTOMATION_DISABLE_AFTER,
+    },
     usage:
       env.USAGE_RECORDING === 'off'
         ? { recording: 'off' }
