@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from './config/config-or-exit.ts';
 import { createLogger } from '../../core/logger.ts';
+import { startIdleHeapRelease } from './idle-heap-release.ts';
 import { startGateway } from './start-gateway.ts';
 
 /** `npm start`: the whole gateway, embedded defaults unless DATABASE_URL / REDIS_URL say otherwise. */
@@ -15,12 +16,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`Gateway ready: GraphQL and Sandbox at ${gateway.url}/graphql, health at ${gateway.url}/health`);
+  // The young generation start-up and load grew, given back whenever the process goes quiet.
+  const heapRelease = startIdleHeapRelease();
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    heapRelease.stop();
     gateway
       .close()
       .then(() => process.exit(0))
