@@ -1,33 +1,8 @@
-import { loadConfigOrExit } from './config/config-or-exit.ts';
-import { createLogger } from '../../core/logger.ts';
-import { startGateway } from './start-gateway.ts';
+import { loadDependenciesWithoutSourceMaps } from './dependencies-first.ts';
 
-/** `npm start`: the whole gateway, embedded defaults unless DATABASE_URL / REDIS_URL say otherwise. */
-async function main(): Promise<void> {
-  const config = loadConfigOrExit('gateway');
-  const logger = createLogger(config.logLevel);
-  let gateway;
-  try {
-    gateway = await startGateway(config, logger);
-  } catch (error) {
-    logger.debug({ err: error }, 'start failure');
-    console.error(`Gateway failed to start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  }
-  console.log(`Gateway ready: GraphQL and Sandbox at ${gateway.url}/graphql, health at ${gateway.url}/health`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    gateway
-      .close()
-      .then(() => process.exit(0))
-      .catch(() => process.exit(1));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-await main();
+// `npm start`'s entry point. Source maps for the gateway's own modules only (stack
+// traces in logs point at the .ts sources); the dependencies' maps are not kept.
+process.setSourceMapsEnabled(false);
+await loadDependenciesWithoutSourceMaps();
+process.setSourceMapsEnabled(true);
+await import('./serve.ts');

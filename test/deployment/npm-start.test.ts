@@ -48,7 +48,8 @@ describe('npm start on embedded defaults', () => {
     expect(serving, `no process running ${entry} below npm`).toBeDefined();
     const pid = serving ?? 0;
     expect(procCmdline(pid).slice(1)).toEqual([...nodeArgs, entry]);
-    expect(nodeArgs).toContain('--enable-source-maps');
+    // Source maps are turned on by main.ts once the dependencies are loaded (not by a flag).
+    expect(nodeArgs).not.toContain('--enable-source-maps');
     expect(nodeArgs).toContain('--max-semi-space-size=64');
     expect(procEnviron(pid)['NODE_OPTIONS']).toBe('--inspect-port=0');
 
@@ -60,14 +61,19 @@ describe('npm start on embedded defaults', () => {
         execArgv: process.execArgv,
         main: process.argv[1],
         sourceMaps: process.sourceMapsEnabled,
+        ownMap: Boolean(require('node:module').findSourceMap(require('node:url').pathToFileURL(${JSON.stringify(join(ROOT, 'dist/gateway/app/start-gateway.js'))}).href)),
+        dependencyMap: Boolean(require('node:module').findSourceMap(require.resolve('@apollo/gateway', { paths: [${JSON.stringify(ROOT)}] }))),
         cjsModules: Object.keys(require.cache).length,
         loaderModules: Object.keys(require.cache).filter((path) => /[\\\\/]node_modules[\\\\/](tsx|esbuild|typescript)[\\\\/]/.test(path)),
       })`,
     )) as string;
-    const report = JSON.parse(inside) as { execArgv: string[]; main: string; sourceMaps: boolean; cjsModules: number; loaderModules: string[] };
+    const report = JSON.parse(inside) as { execArgv: string[]; main: string; sourceMaps: boolean; ownMap: boolean; dependencyMap: boolean; cjsModules: number; loaderModules: string[] };
     expect(report.execArgv).toEqual(nodeArgs);
     expect(report.main).toBe(join(ROOT, entry));
     expect(report.sourceMaps).toBe(true);
+    // Stack traces map the gateway's own modules; the dependencies' maps are not kept in memory.
+    expect(report.ownMap).toBe(true);
+    expect(report.dependencyMap).toBe(false);
     // The cache holds the CommonJS dependencies (graphql, Apollo), so an empty loader list means something.
     expect(report.cjsModules).toBeGreaterThan(100);
     expect(report.loaderModules).toEqual([]);

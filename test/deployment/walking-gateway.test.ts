@@ -44,6 +44,7 @@ describe('walking gateway, subgraphs in process, embedded PGlite', () => {
       startup_ms: expect.any(Number),
       rss_mib: expect.any(Number),
       heap_used_mib: expect.any(Number),
+      young_generation_mib: expect.any(Number),
       uptime_seconds: expect.any(Number),
     });
     expect(body.data.process.startup_ms).toBeGreaterThan(0);

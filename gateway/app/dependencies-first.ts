@@ -1,0 +1,30 @@
+/**
+ * The dependencies that ship source maps, loaded before source maps are turned on.
+ *
+ * node's --enable-source-maps reads and keeps the map of every module it loads
+ * while maps are on; @apollo, @opentelemetry, @prisma and PGlite ship about
+ * 30 MB of them, which kept 13–17 MiB of heap resident in an idle gateway
+ * (bench/README.md). Stack traces in logs need the maps of the gateway's own
+ * modules only, so `main.ts` loads these first, then turns maps on
+ * (`process.setSourceMapsEnabled`), then loads the gateway. Each is a package
+ * the gateway imports anyway, and a module is loaded once, so nothing is added;
+ * one missing from this list only costs its map's memory.
+ */
+export const DEPENDENCIES_WITH_SOURCE_MAPS = [
+  '@apollo/gateway',
+  '@apollo/composition',
+  '@apollo/server',
+  '@apollo/server/plugin/disabled',
+  '@apollo/server/plugin/landingPage/default',
+  '@apollo/subgraph',
+  '@opentelemetry/api',
+  '@electric-sql/pglite',
+  '@prisma/client/runtime/client',
+  '@prisma/adapter-pg',
+  '@prisma/driver-adapter-utils',
+  'pglite-prisma-adapter',
+] as const;
+
+export async function loadDependenciesWithoutSourceMaps(): Promise<void> {
+  for (const specifier of DEPENDENCIES_WITH_SOURCE_MAPS) await import(specifier);
+}
