@@ -165,6 +165,8 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
   }
   await startOurs('our gateway (JWT + rate limits in memory + usage recording)', {});
   await startOurs('our gateway, in-flight deduplication off', { SUBGRAPH_DEDUP_EXCLUDE: BENCH_SUBGRAPH_NAMES.join(',') });
+  // Apollo's plan as it is, each fetch its own request: what batching buys.
+  await startOurs('our gateway, dedup off, fetch batching off', { SUBGRAPH_DEDUP_EXCLUDE: BENCH_SUBGRAPH_NAMES.join(','), SUBGRAPH_FETCH_BATCHING: 'false' });
   if (settings.redisUrl) await startOurs('our gateway (JWT + rate limits in Redis + usage recording)', { REDIS_URL: settings.redisUrl });
 
   // One checked answer per gateway first: the body each of its benchmark responses must equal.
