@@ -45,6 +45,21 @@ export const EVENT_DOCS = {
     description: 'A webhook endpoint stopped receiving: it answered 410 Gone, or failed for too long.',
     samplePayload: { endpointId: SAMPLE_ID, url: 'https://example.com/hooks', reason: 'failing since 2025-01-01T00:00:00.000Z' },
   },
+  'bulk.operation_updated': {
+    description: 'A bulk import or export changed status or made progress (webhooks receive the status changes; subscriptions every step).',
+    samplePayload: {
+      operationId: SAMPLE_ID,
+      kind: 'import',
+      status: 'running',
+      sequence: 3,
+      totalRows: 1000,
+      invalidRows: 2,
+      succeededRows: 400,
+      failedRows: 1,
+      cancelledRows: 0,
+      error: null,
+    },
+  },
 } as const satisfies { readonly [T in EventType]: EventDoc<T> };
 
 /** The catalog as the docs routes list it, in the order of the event types. */

@@ -23,6 +23,22 @@ export interface EventPayloads {
   'webhook.endpoint_disabled': { endpointId: string; url: string; reason: string };
   /** Published by the edge's rate-limit step once per crossing, not per request. */
   'usage.threshold_crossed': UsageThresholdPayload;
+  /** A bulk import or export changed state or made progress (feeds `bulkOperationUpdated`). */
+  'bulk.operation_updated': BulkOperationPayload;
+}
+
+/** A bulk job's counters after a change; `sequence` grows by one per change of one job. */
+export interface BulkOperationPayload {
+  operationId: string;
+  kind: 'import' | 'export';
+  status: 'receiving' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  sequence: number;
+  totalRows: number;
+  invalidRows: number;
+  succeededRows: number;
+  failedRows: number;
+  cancelledRows: number;
+  error: string | null;
 }
 
 export const USAGE_THRESHOLDS = [80, 100] as const;
@@ -81,6 +97,7 @@ export const EVENT_TYPES = [
   'webhook.test',
   'webhook.delivery_attempted',
   'webhook.endpoint_disabled',
+  'bulk.operation_updated',
 ] as const satisfies readonly EventType[];
 
 /**
@@ -96,6 +113,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'user.tier_changed',
   'webhook.test',
   'webhook.endpoint_disabled',
+  'bulk.operation_updated',
 ] as const satisfies readonly EventType[];
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -37,6 +37,9 @@ export const missingScope = (scope: string): GraphQLError =>
 export const notFound = (message = 'Resource not found'): GraphQLError =>
   contractError('RESOURCE_NOT_FOUND', message);
 
+export const payloadTooLarge = (limitBytes: number): GraphQLError =>
+  contractError('PAYLOAD_TOO_LARGE', `The file exceeds the limit of ${limitBytes} bytes`, { limitBytes });
+
 export const serviceUnavailable = (message = 'Service unavailable'): GraphQLError =>
   contractError('SERVICE_UNAVAILABLE', message);
 
