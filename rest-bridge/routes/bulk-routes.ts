@@ -72,7 +72,7 @@ export const BULK_ROUTES: readonly BridgeRoute[] = [
     successStatus: 202,
     operation: ({ body }) => ({
       document: `mutation RestStartBulkExport($input: StartBulkExportInput!) { startBulkExport(input: $input) { ${BULK_OPERATION_FIELDS} } }`,
-      variables: { input: { query: body.query, variables: body.variables ?? null, format: body.format.toUpperCase() } },
+      variables: { input: { query: body.query, variables: body.variables ?? null, format: String(body.format ?? '').toUpperCase() } },
     }),
     result: ({ startBulkExport }) => ok(restBulkOperation(startBulkExport), 202, 'Export queued'),
   }),
