@@ -53,10 +53,11 @@ export function batchDocument(target: MutationTarget, size: number): BatchDocume
   };
 }
 
-/** The largest batch up to `wanted` whose document stays within the executor's token limit. */
+/** The largest power-of-two batch up to `wanted` whose document stays within the executor's token limit (chunks are powers of two). */
 export function batchSizeWithin(target: MutationTarget, wanted: number, maxTokens: number): number {
   const one = countTokens(batchDocument(target, 1).document);
   const perRow = countTokens(batchDocument(target, 2).document) - one;
   const fits = Math.floor((maxTokens - (one - perRow) - 8) / Math.max(1, perRow));
-  return Math.max(1, Math.min(wanted, fits));
+  const largest = Math.max(1, Math.min(wanted, fits));
+  return 2 ** Math.floor(Math.log2(largest));
 }

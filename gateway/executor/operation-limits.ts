@@ -33,9 +33,12 @@ const LIMIT_CHECKS: ReadonlyArray<{ readonly limit: MeasuredLimit; readonly meas
 /**
  * How many times GRAPHQL_MAX_TOKENS the parser itself allows: the edge's own
  * documents (a bulk batch) may be that large; every other document is held to
- * GRAPHQL_MAX_TOKENS by the rule below, so parsing stays bounded either way.
+ * GRAPHQL_MAX_TOKENS by the rule below. Kept small: graphql-js' NoFragmentCycles
+ * rule runs in the same validation pass and overflows the stack at about 4,000
+ * chained fragments (bench/README.md, operation limits), which 15,000 tokens
+ * cannot reach.
  */
-export const EDGE_TOKEN_HEADROOM = 40;
+export const EDGE_TOKEN_HEADROOM = 3;
 
 function tokenCount(context: ValidationContext, max: number): number {
   const source = context.getDocument().loc?.source;

@@ -18,8 +18,10 @@ export interface BulkTargetSubgraph {
   readonly url: string;
   /** Every call, in order: its body and the internal token's principal (decoded, not verified). */
   readonly calls: Array<{ body: Record<string, unknown>; principal: unknown }>;
-  /** Applications per key. */
+  /** Keys applied (once each: a key seen again is recognised, as a mutation honouring it would). */
   readonly applied: Map<string, number>;
+  /** Calls whose key had been applied already (re-sent rows), by key. */
+  readonly repeated: Map<string, number>;
   /** Fetches received (one per batch when the planner groups the rows). */
   fetches: number;
   close(): Promise<void>;
@@ -40,7 +42,7 @@ function principalOf(token: string | undefined): unknown {
 export async function startBulkTargetSubgraph(options: { delayMs?: number } = {}): Promise<BulkTargetSubgraph> {
   if (!fundraising) throw new Error('the catalog lost fundraising');
   let currentPrincipal: unknown = null;
-  const target: Omit<BulkTargetSubgraph, 'url' | 'close'> = { calls: [], applied: new Map(), fetches: 0 };
+  const target: Omit<BulkTargetSubgraph, 'url' | 'close'> = { calls: [], applied: new Map(), repeated: new Map(), fetches: 0 };
   const schema: GraphQLSchema = buildSubgraphSchema([
     {
       typeDefs: moduleTypeDefs(fundraising),
@@ -54,7 +56,8 @@ export async function startBulkTargetSubgraph(options: { delayMs?: number } = {}
             target.calls.push({ body, principal: currentPrincipal });
             if (args.path === '/fail') throw new Error('the upstream refused this row');
             const key = typeof body['key'] === 'string' ? body['key'] : null;
-            if (key) target.applied.set(key, (target.applied.get(key) ?? 0) + 1);
+            if (key && target.applied.has(key)) target.repeated.set(key, (target.repeated.get(key) ?? 0) + 1);
+            else if (key) target.applied.set(key, 1);
             return { status: 201, headers: {}, body: { echoed: body['name'] ?? null }, durationMs: 0 };
           },
         },
