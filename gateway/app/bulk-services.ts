@@ -42,6 +42,7 @@ export async function bulkServices(config: AppConfig, storage: Storage, services
         exportFiles,
         logger,
         batchSize: config.bulk.batchSize,
+        leaseMs: config.bulk.leaseMs,
         maxTokens: config.operationLimits.maxTokens * EDGE_TOKEN_HEADROOM,
       },
       { pollMs: config.bulk.pollMs },

@@ -27,6 +27,8 @@ export interface BulkRuntime {
   /** BULK_BATCH_SIZE: rows per executed operation, lowered to fit GRAPHQL_MAX_TOKENS. */
   readonly batchSize: number;
   readonly maxTokens: number;
+  /** BULK_LEASE_MS: a runner that waits renews its lease at least three times as often. */
+  readonly leaseMs: number;
   /** True once shutdown began: runners give their job back between batches. */
   readonly stopping: () => boolean;
 }

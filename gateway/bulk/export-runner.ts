@@ -1,4 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { contractCodeOf } from '../../core/errors/errors.ts';
+import { retryAfterSecondsOf } from '../../core/errors/failure-class.ts';
 import type { Principal } from '../../core/identity/principal.ts';
 import type { BulkOperation } from '../../prisma/generated/client.ts';
 import { edgeContext } from '../executor/edge-context.ts';
@@ -59,6 +62,14 @@ export async function runExport(runtime: BulkRuntime, claim: ClaimedOperation, o
       writer.output.destroy(new Error('export stopped'));
       await runtime.queue.release(claim);
       return;
+    }
+    // Each page counts once against the owner's limit, like a request; a refusal waits out its Retry-After, keeping the lease.
+    const verdict = await runtime.rateLimit(principal, BULK_CLIENT_ADDRESS);
+    if (verdict.refusal) {
+      const seconds = retryAfterSecondsOf(contractCodeOf(verdict.refusal), verdict.refusal.extensions) ?? 1;
+      await sleep(Math.min(seconds * 1000, runtime.leaseMs / 3));
+      page -= 1;
+      continue;
     }
     const context = edgeContext(principal, `bulk_${operation.id}_p${page}`, BULK_CLIENT_ADDRESS, runtime.sign);
     const result = await runtime.execute(query, { ...variables, ...(paged ? { after } : {}) }, context);

@@ -106,16 +106,17 @@ export function importIntake(options: ImportIntakeOptions) {
       }
       if (pending.length > 0) await insertRows(prisma, operation.id, pending);
       const runnable = total - invalid;
+      // Only a job still receiving moves on: one cancelled meanwhile stays cancelled.
       const moved = await prisma.bulkOperation.updateMany({
-          where: { id: operation.id, status: 'receiving' },
-          data: {
-            status: runnable > 0 ? 'queued' : 'completed',
-            totalRows: total,
-            invalidRows: invalid,
-            sequence: { increment: 1 },
-            ...(runnable > 0 ? {} : { completedAt: new Date() }),
-          },
-        });
+        where: { id: operation.id, status: 'receiving' },
+        data: {
+          status: runnable > 0 ? 'queued' : 'completed',
+          totalRows: total,
+          invalidRows: invalid,
+          sequence: { increment: 1 },
+          ...(runnable > 0 ? {} : { completedAt: new Date() }),
+        },
+      });
       const queued = await prisma.bulkOperation.findUniqueOrThrow({ where: { id: operation.id } });
       const event = bulkEvent(queued);
       if (moved.count === 1) await options.recordStatusChange(event);

@@ -44,7 +44,7 @@ function suite(name: string, storage: () => Promise<{ env: Record<string, string
     });
 
     const killMidway = async (mapping: Record<string, string>, marker: string) => {
-      const first = await startGatewayProcess(env);
+      const first = await startGatewayProcess(env, 150_000);
       gateways.push(first);
       const admin = await login(first.url, ADMIN.email, ADMIN.password);
       const csv = csvOf(ROWS).replaceAll('"donor ', `"${marker} `);
@@ -55,7 +55,7 @@ function suite(name: string, storage: () => Promise<{ env: Record<string, string
       const callsAtKill = ours().length;
       expect(callsAtKill).toBeLessThan(ROWS * 0.9);
 
-      const second = await startGatewayProcess(env);
+      const second = await startGatewayProcess(env, 150_000);
       gateways.push(second);
       const done = await untilStatus(second.url, admin.token, created.operation_id, ['completed', 'failed'], 300_000);
       return { admin, second, done, calls: ours(), id: created.operation_id };
