@@ -41,4 +41,30 @@ describe('bulk import limits (PGlite, in process)', () => {
     expect(anonymous.status).toBe(401);
     expect(await jobs()).toEqual([]);
   });
+
+  it("queues a webhook delivery for each status change of a job (not for every batch), to the owner's endpoints", async () => {
+    const endpoint = await graphql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(
+      gateway.url,
+      'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } } }',
+      { input: { url: 'https://example.com/bulk-hook', eventTypes: ['bulk.operation_updated'] } },
+      { token: admin.token },
+    );
+    expect(endpoint.errors).toBeUndefined();
+    // Every row fails (no such key), in batches of one or more: the job still has three statuses.
+    const ids = Array.from({ length: 5 }, (_, index) => `00000000-0000-4000-8000-00000000000${index}`);
+    const created = await postImport(gateway.url, admin.token, { mutation: 'revokeApiKey', mapping: { id: 'id' }, file: `id\n${ids.join('\n')}\n`, filename: 'keys.csv' });
+    expect(created.status).toBe(202);
+    const id = ((await created.json()) as { data: { operation_id: string } }).data.operation_id;
+    const statuses = async () => {
+      const result = await graphql<{ webhookDeliveries: { nodes: Array<{ eventType: string; payload: { operationId: string; status: string; sequence: number } }> } }>(
+        gateway.url,
+        '{ webhookDeliveries(first: 50) { nodes { eventType payload } } }',
+        {},
+        { token: admin.token },
+      );
+      return result.data!.webhookDeliveries.nodes.filter((node) => node.payload.operationId === id).map((node) => node.payload.status).sort();
+    };
+    for (let tries = 0; tries < 200 && !(await statuses()).includes('completed'); tries += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await statuses()).toEqual(['completed', 'queued', 'running']);
+  });
 });
