@@ -20,6 +20,8 @@ export interface LegacyWsOptions extends ConnectionAdmissionOptions {
 }
 
 const TRAINING_EVENTS = ['training.progress', 'training.completed', 'training.failed'] as const;
+/** What `/ws` pushes: seed 002's training messages, and bulk job progress beside them. */
+const PUSHED_EVENTS = [...TRAINING_EVENTS, 'bulk.operation_updated'] as const;
 
 /** Seed 002's message names for the training events. */
 const MESSAGE_TYPE: Readonly<Record<(typeof TRAINING_EVENTS)[number], string>> = {
@@ -29,6 +31,23 @@ const MESSAGE_TYPE: Readonly<Record<(typeof TRAINING_EVENTS)[number], string>> =
 };
 
 function legacyMessage(event: AnyPlatformEvent): Record<string, unknown> | null {
+  if (event.type === 'bulk.operation_updated') {
+    const { payload } = event;
+    return {
+      type: 'bulk_operation_updated',
+      operation_id: payload.operationId,
+      kind: payload.kind,
+      status: payload.status,
+      sequence: payload.sequence,
+      total_rows: payload.totalRows,
+      invalid_rows: payload.invalidRows,
+      succeeded_rows: payload.succeededRows,
+      failed_rows: payload.failedRows,
+      cancelled_rows: payload.cancelledRows,
+      error: payload.error,
+      timestamp: event.occurredAt,
+    };
+  }
   if (event.type !== 'training.progress' && event.type !== 'training.completed' && event.type !== 'training.failed') return null;
   const { payload } = event;
   return {
@@ -105,7 +124,7 @@ export function legacyWsServer(options: LegacyWsOptions): { readonly sockets: We
       principal = admission.principal;
       const admitted = admission.principal;
       const feed = options.hub.open({
-        types: TRAINING_EVENTS,
+        types: PUSHED_EVENTS,
         accept: (event) => entitledTo(admitted, event),
         map: legacyMessage,
         onOverflow: () => socket.close(1013, 'Subscriber too slow'),

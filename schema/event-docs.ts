@@ -49,6 +49,21 @@ export const EVENT_DOCS = {
     description: "An automation was disabled after its runs failed persistently; its owner enables it again once the action is fixed.",
     samplePayload: { automationId: SAMPLE_ID, name: 'sample automation', reason: '3 runs in a row failed' },
   },
+  'bulk.operation_updated': {
+    description: 'A bulk import or export changed status or made progress (webhooks receive the status changes; subscriptions every step).',
+    samplePayload: {
+      operationId: SAMPLE_ID,
+      kind: 'import',
+      status: 'running',
+      sequence: 3,
+      totalRows: 1000,
+      invalidRows: 2,
+      succeededRows: 400,
+      failedRows: 1,
+      cancelledRows: 0,
+      error: null,
+    },
+  },
 } as const satisfies { readonly [T in EventType]: EventDoc<T> };
 
 /** The catalog as the docs routes list it, in the order of the event types. */

@@ -25,6 +25,22 @@ export interface EventPayloads {
   'usage.threshold_crossed': UsageThresholdPayload;
   /** An automation stopped running: its runs failed persistently. */
   'automation.disabled': { automationId: string; name: string; reason: string };
+  /** A bulk import or export changed state or made progress (feeds `bulkOperationUpdated`). */
+  'bulk.operation_updated': BulkOperationPayload;
+}
+
+/** A bulk job's counters after a change; `sequence` grows by one per change of one job. */
+export interface BulkOperationPayload {
+  operationId: string;
+  kind: 'import' | 'export';
+  status: 'receiving' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  sequence: number;
+  totalRows: number;
+  invalidRows: number;
+  succeededRows: number;
+  failedRows: number;
+  cancelledRows: number;
+  error: string | null;
 }
 
 export const USAGE_THRESHOLDS = [80, 100] as const;
@@ -84,6 +100,7 @@ export const EVENT_TYPES = [
   'webhook.delivery_attempted',
   'webhook.endpoint_disabled',
   'automation.disabled',
+  'bulk.operation_updated',
 ] as const satisfies readonly EventType[];
 
 /**
@@ -100,6 +117,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'webhook.test',
   'webhook.endpoint_disabled',
   'automation.disabled',
+  'bulk.operation_updated',
 ] as const satisfies readonly EventType[];
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

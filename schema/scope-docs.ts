@@ -12,6 +12,8 @@ export const SCOPE_DOCS = {
   'write:modules': 'Call the modules’ writing routes (POST, PUT, PATCH, DELETE).',
   'read:models': 'List models, training jobs, P2P/fog status and tokens of the /v1 services.',
   'write:models': 'Start training, chat, query and upload to the /v1 services.',
+  'read:bulk': 'List your bulk imports and exports, read their progress and download their reports and files.',
+  'write:bulk': 'Start bulk imports and exports, cancel them and retry failed rows (each row also needs the scopes of the mutation it runs).',
 } as const satisfies Record<Scope, string>;
 
 export interface ScopeCatalogEntry {

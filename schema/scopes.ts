@@ -14,6 +14,8 @@ export const SCOPES = [
   'write:modules',
   'read:models',
   'write:models',
+  'read:bulk',
+  'write:bulk',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

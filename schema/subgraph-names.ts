@@ -5,7 +5,10 @@ import { V1_SERVICE_NAMES } from './v1-services.ts';
 export const CORE_SUBGRAPHS = ['auth', 'keys', 'modules', 'webhooks', 'analytics'] as const;
 
 /** Every subgraph the gateway composes, in a fixed order (it decides default ports). */
-export const SUBGRAPH_NAMES: readonly string[] = [...CORE_SUBGRAPHS, ...MODULE_SLUGS, ...V1_SERVICE_NAMES];
+/** Platform subgraphs added after the /v1 services: last, so the earlier default ports stay where they were. */
+export const LATER_SUBGRAPHS = ['bulk'] as const;
+
+export const SUBGRAPH_NAMES: readonly string[] = [...CORE_SUBGRAPHS, ...MODULE_SLUGS, ...V1_SERVICE_NAMES, ...LATER_SUBGRAPHS];
 export type SubgraphName = string;
 
 export function isSubgraphName(value: string): value is SubgraphName {

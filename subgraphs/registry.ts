@@ -8,6 +8,7 @@ import { moduleSubgraph } from './module/module-subgraph.ts';
 import { modulesSubgraph } from './modules/index.ts';
 import { p2pFogSubgraph } from './p2p-fog/index.ts';
 import { webhooksSubgraph } from './webhooks/index.ts';
+import { bulkSubgraph } from './bulk/index.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraph-names.ts';
 import type { SubgraphDefinition } from './shared/subgraph-definition.ts';
 
@@ -22,6 +23,7 @@ export const SUBGRAPH_DEFINITIONS: readonly SubgraphDefinition[] = [
   agentForgeSubgraph,
   p2pFogSubgraph,
   knowledgeSubgraph,
+  bulkSubgraph,
 ];
 
 const BY_NAME = new Map(SUBGRAPH_DEFINITIONS.map((definition) => [definition.name, definition]));

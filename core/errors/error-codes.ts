@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   AUTHENTICATION_REQUIRED: { status: 401, closeCode: 4401, message: 'Authentication required' },
   INSUFFICIENT_PERMISSIONS: { status: 403, closeCode: 4403, message: 'Insufficient permissions' },
   RESOURCE_NOT_FOUND: { status: 404, closeCode: 4404, message: 'Resource not found' },
+  /** A streamed body passed its size limit (bulk imports, the backend pass-through); 1009 is RFC 6455's "message too big". */
   PAYLOAD_TOO_LARGE: { status: 413, closeCode: 1009, message: 'Payload too large' },
   RATE_LIMIT_EXCEEDED: { status: 429, closeCode: 4429, message: 'Rate limit exceeded' },
   SERVICE_UNAVAILABLE: { status: 503, closeCode: 1013, message: 'Service unavailable' },

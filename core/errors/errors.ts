@@ -41,7 +41,7 @@ export const missingScope = (scope: string): GraphQLError =>
     requiredScope: scope,
   });
 
-/** A body past a streamed route's cap (the backend pass-through), which cannot be read whole to say more. */
+/** A body past a streamed route's cap (bulk uploads, the backend pass-through), which cannot be read whole to say more. */
 export const payloadTooLarge = (limitBytes: number): GraphQLError =>
   contractError('PAYLOAD_TOO_LARGE', `Request body exceeds the limit of ${limitBytes} bytes`, { limitBytes });
 

@@ -10,6 +10,7 @@ import { startWebhookDelivery } from '../../subgraphs/webhooks/delivery/start-de
 import type { EdgeContext } from '../executor/edge-context.ts';
 import { operationExecutor, type ExecuteOperation } from '../executor/execute-operation.ts';
 import { createSupergraphServer } from '../executor/supergraph-server.ts';
+import { edgeDocuments, type EdgeDocuments } from '../executor/edge-documents.ts';
 import { rateLimitStep, type RateLimitStep } from '../http/rate-limit-step.ts';
 import { accountStanding } from '../identity/account-standing.ts';
 import { apiKeyVerifier } from '../identity/api-key-verifier.ts';
@@ -44,6 +45,8 @@ export interface GatewayServices {
   readonly credentialLimit: CredentialLimitOf;
   readonly rateLimit: RateLimitStep;
   readonly execute: ExecuteOperation;
+  /** Marks operations the edge composed itself (bulk batches), exempt from the alias and field limits. */
+  readonly edgeDocuments: EdgeDocuments;
 }
 
 function recorderFor(config: AppConfig, storage: Storage, logger: Logger): UsageRecorder {
@@ -97,7 +100,9 @@ export async function buildGatewayServices(
   const subgraphPool = new Agent({ keepAliveTimeout: 30_000, connections: config.subgraphFetch.connectionsPerSubgraph });
   lifecycle.onShutdown('stop services', 'subgraph connection pool', () => subgraphPool.close());
   let apiSchema: GraphQLSchema | null = null;
+  const composed = edgeDocuments();
   const apollo = createSupergraphServer({
+    edgeDocuments: composed,
     onApiSchema: (schema) => (apiSchema = buildSchema(printSchema(schema))),
     subgraphs: config.subgraphs,
     localSchemas,
@@ -156,5 +161,6 @@ export async function buildGatewayServices(
     credentialLimit: mfaEnrolmentLimit(config.sessions.requireMfaFor),
     rateLimit,
     execute,
+    edgeDocuments: composed,
   };
 }

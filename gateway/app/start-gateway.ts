@@ -26,6 +26,7 @@ import { backendHealth } from '../backend/backend-health.ts';
 import type { BackendWebSocketProxy } from '../backend/backend-websocket.ts';
 import { backendRouteDocs } from '../../rest-bridge/docs/edge-route-docs.ts';
 import { openStorage } from './storage.ts';
+import { bulkServices } from './bulk-services.ts';
 
 export interface RunningGateway {
   readonly server: Server;
@@ -60,6 +61,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const services = await buildGatewayServices(config, storage, platform, lifecycle, logger);
     const { execute, metrics } = services;
     const uploads = await uploadStore(config.v1.uploads);
+    const bulk = await bulkServices(config, storage, services, lifecycle, logger);
     const subscriptions = subscriptionState(config, storage, logger);
     const backend = backendProxy(config, metrics, lifecycle);
     // Made with the sockets in phase 3; health reads it only when asked.
@@ -91,9 +93,10 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       signInternalToken: services.tokens.sign,
       trustProxy: config.trustProxy,
       logger,
-      routers: [bridgeRouter({ routes: BRIDGE_ROUTES, execute }), backend.router],
+      routers: [bridgeRouter({ routes: BRIDGE_ROUTES, execute }), bulk.router, backend.router],
       routes: (steps) => ({
         ...v1Routes({ execute, uploads, prisma: storage.database.prisma, secret: config.v1.callbackSecret })(steps),
+        ...bulk.routes(steps),
         ...metricsRoute({ metrics, access: config.metrics }),
         ...explorerRoutes(),
         ...docsRoutes({

@@ -1,4 +1,4 @@
-import { GraphQLError, type ASTVisitor, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, Lexer, TokenKind, type ASTVisitor, type ValidationContext, type ValidationRule } from 'graphql';
 import { contractError } from '../../core/errors/errors.ts';
 import { measureDocument, type OperationMeasure } from './operation-measure.ts';
 
@@ -30,8 +30,34 @@ const LIMIT_CHECKS: ReadonlyArray<{ readonly limit: MeasuredLimit; readonly meas
  * document is measured once, each fragment once (`measureDocument`), so the check
  * stays linear in the document whatever its fragments multiply to.
  */
-export function operationLimitRules(limits: Pick<OperationLimits, MeasuredLimit>): ValidationRule[] {
+/**
+ * How many times GRAPHQL_MAX_TOKENS the parser itself allows: the edge's own
+ * documents (a bulk batch) may be that large; every other document is held to
+ * GRAPHQL_MAX_TOKENS by the rule below. Kept small: graphql-js' NoFragmentCycles
+ * rule runs in the same validation pass and overflows the stack at about 4,000
+ * chained fragments (bench/README.md, operation limits), which 15,000 tokens
+ * cannot reach.
+ */
+export const EDGE_TOKEN_HEADROOM = 3;
+
+function tokenCount(context: ValidationContext, max: number): number {
+  const source = context.getDocument().loc?.source;
+  if (!source) return 0;
+  const lexer = new Lexer(source);
+  let count = 0;
+  while (lexer.advance().kind !== TokenKind.EOF && count <= max) count += 1;
+  return count;
+}
+
+export function operationLimitRules(limits: Pick<OperationLimits, MeasuredLimit | 'maxTokens'>, exempt: (source: string) => boolean = () => false): ValidationRule[] {
   const rule = (context: ValidationContext): ASTVisitor => {
+    const source = context.getDocument().loc?.source.body;
+    if (source !== undefined && exempt(source)) return {};
+    // Validated documents are cached by their text, so this count runs once per distinct document.
+    if (tokenCount(context, limits.maxTokens) > limits.maxTokens) {
+      context.reportError(tooLarge(`Document contains more than ${limits.maxTokens} tokens`));
+      return {};
+    }
     const measures = measureDocument(context.getDocument());
     return {
       OperationDefinition(operation) {

@@ -15,7 +15,8 @@ import { contractCodeOf } from '../../core/errors/errors.ts';
 import type { SubgraphName } from '../../schema/subgraph-names.ts';
 import type { InternalTokens } from '../../core/identity/internal-token.ts';
 import { maskError, type MaskOptions } from '../../core/errors/mask-error.ts';
-import { operationLimitRules, type OperationLimits } from './operation-limits.ts';
+import { EDGE_TOKEN_HEADROOM, operationLimitRules, type OperationLimits } from './operation-limits.ts';
+import type { EdgeDocuments } from './edge-documents.ts';
 import type { SubgraphLocation } from './subgraph-locations.ts';
 import { subscriptionsOverWebSocketRule } from './subscriptions-over-websocket.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -61,6 +62,8 @@ export interface SupergraphServerOptions {
   readonly onFetch?: FetchObserver;
   /** @default the committed schema/supergraph.graphql */
   readonly supergraphSdl?: string;
+  /** Documents the edge composed itself, exempt from the alias and field limits. @default none */
+  readonly edgeDocuments?: EdgeDocuments;
   /** Told the API schema once the gateway has loaded it (the subscription server validates against it). */
   readonly onApiSchema?: (schema: GraphQLSchema) => void;
 }
@@ -152,8 +155,8 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     gateway,
     introspection: options.operationLimits.introspection,
     hideSchemaDetailsFromClientErrors: !options.operationLimits.suggestions,
-    parseOptions: { maxTokens: options.operationLimits.maxTokens },
-    validationRules: [...operationLimitRules(options.operationLimits), subscriptionsOverWebSocketRule, safeStringLiteralsRule],
+    parseOptions: { maxTokens: options.operationLimits.maxTokens * EDGE_TOKEN_HEADROOM },
+    validationRules: [...operationLimitRules(options.operationLimits, (source) => options.edgeDocuments?.isEdgeComposed(source) ?? false), subscriptionsOverWebSocketRule, safeStringLiteralsRule],
     includeStacktraceInErrorResponses: options.exposeStackTraces,
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,

@@ -54,6 +54,13 @@ export const SUBSCRIPTION_FIELDS: Readonly<Record<string, SubscriptionField>> = 
     matches: (args, event) => argument(args, 'endpointId') === null || argument(args, 'endpointId') === event.payload.endpointId,
     shape: (event) => ({ ...event.payload, occurredAt: event.occurredAt }),
   }),
+  bulkOperationUpdated: field({
+    subgraph: 'bulk',
+    events: ['bulk.operation_updated'],
+    matches: (args, event) => argument(args, 'id') === null || argument(args, 'id') === event.payload.operationId,
+    // The subscription schema's enums carry their names as values: the GraphQL names, not the stored ones.
+    shape: (event) => ({ ...common(event), ...event.payload, kind: event.payload.kind.toUpperCase(), status: event.payload.status.toUpperCase() }),
+  }),
   moduleStatusChanged: field({
     subgraph: 'modules',
     events: ['module.status_changed'],

@@ -1,6 +1,7 @@
 import type { BackendConfig } from '../../gateway/backend/backend-routes.ts';
 import { EXAMPLE_LANGUAGES, EXAMPLE_MEDIA_TYPES } from './code-examples.ts';
 import type { EdgeRouteDoc } from './openapi-document.ts';
+import { BULK_ROUTE_DOCS } from './bulk-route-docs.ts';
 
 /** The edge's own routes, which are not GraphQL operations but belong in the same document. */
 export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
@@ -62,6 +63,7 @@ export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     },
     successStatus: 200,
   },
+  ...BULK_ROUTE_DOCS,
 ];
 
 const PASSED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

@@ -20,6 +20,9 @@ export async function startBridgeContext(): Promise<BridgeContext> {
     MODULE_UPSTREAMS: `code-sandbox=${modules.url},personal-trainer=${modules.url}`,
     V1_UPSTREAMS: ['agent-forge', 'p2p-fog', 'knowledge'].map((name) => `${name}=${aivillage.url}`).join(','),
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'loopback',
+    // One row per batch: a 2,000-row bulk job is still running when the cancel case cancels it.
+    BULK_BATCH_SIZE: '1',
+    BULK_POLL_MS: '50',
   });
   const free = await userOfTier(gateway.url, 'free@bridge.test', 'free', ADMIN);
   const pro = await userOfTier(gateway.url, 'pro@bridge.test', 'pro', ADMIN);

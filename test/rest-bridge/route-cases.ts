@@ -46,6 +46,31 @@ const newAutomation = async (context: BridgeContext): Promise<string> => {
   return ((await response.json()) as { data: { automation_id: string } }).data.automation_id;
 };
 
+/** A bulk import whose every row fails (revoking keys that do not exist), as the pro user. */
+const newFailingImport = async (context: BridgeContext, rows: number): Promise<string> => {
+  const form = new FormData();
+  form.append('mutation', 'revokeApiKey');
+  form.append('mapping', JSON.stringify({ id: 'id' }));
+  const lines = Array.from({ length: rows }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
+  form.append('file', new Blob([`id\n${lines.join('\n')}\n`]), 'keys.csv');
+  const response = await fetch(`${context.gateway.url}/api/v1/bulk/import`, { method: 'POST', headers: { authorization: `Bearer ${context.pro.token}` }, body: form });
+  return ((await response.json()) as { data: { operation_id: string } }).data.operation_id;
+};
+
+const bulkStatus = async (context: BridgeContext, id: string): Promise<string> =>
+  ((await (await context.call('GET', `/api/v1/bulk/operations/${id}`, { token: context.pro.token })).json()) as { data: { status: string } }).data.status;
+
+const finishedImport = async (context: BridgeContext): Promise<string> => {
+  const id = await newFailingImport(context, 2);
+  for (let tries = 0; tries < 300 && !['completed', 'failed'].includes(await bulkStatus(context, id)); tries += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  return id;
+};
+
+const newExport = async (context: BridgeContext): Promise<string> => {
+  const response = await context.call('POST', '/api/v1/bulk/export', { token: context.pro.token, body: { query: '{ me { id email } }', format: 'jsonl' } });
+  return ((await response.json()) as { data: { operation_id: string } }).data.operation_id;
+};
+
 const moduleCase = (method: string): RouteCase => ({
   valid: (context) =>
     context.call(method, '/modules/code-sandbox/projects/42?lang=py', {
@@ -266,6 +291,37 @@ export const ROUTE_CASES: Readonly<Record<string, RouteCase>> = {
     bad: (context) => context.call('GET', '/api/v1/webhooks'),
     badStatus: 401,
     badCode: 'AUTHENTICATION_REQUIRED',
+  },
+  'GET /api/v1/bulk/operations': {
+    valid: (context) => context.call('GET', '/api/v1/bulk/operations?per_page=5', { token: context.pro.token }),
+    bad: (context) => context.call('GET', '/api/v1/bulk/operations?status=bogus', { token: context.pro.token }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+  },
+  'GET /api/v1/bulk/operations/{id}': {
+    valid: async (context) => context.call('GET', `/api/v1/bulk/operations/${await newExport(context)}`, { token: context.pro.token }),
+    // Someone else's job does not exist for the caller.
+    bad: async (context) => context.call('GET', `/api/v1/bulk/operations/${await newExport(context)}`, { token: context.free.token }),
+    badStatus: 404,
+    badCode: 'RESOURCE_NOT_FOUND',
+  },
+  'POST /api/v1/bulk/operations/{id}/cancel': {
+    valid: async (context) => context.call('POST', `/api/v1/bulk/operations/${await newFailingImport(context, 2000)}/cancel`, { token: context.pro.token }),
+    bad: async (context) => context.call('POST', `/api/v1/bulk/operations/${await newExport(context)}/cancel`, { token: context.free.token }),
+    badStatus: 404,
+    badCode: 'RESOURCE_NOT_FOUND',
+  },
+  'POST /api/v1/bulk/operations/{id}/retry': {
+    valid: async (context) => context.call('POST', `/api/v1/bulk/operations/${await finishedImport(context)}/retry`, { token: context.pro.token }),
+    bad: async (context) => context.call('POST', `/api/v1/bulk/operations/${await newExport(context)}/retry`, { token: context.pro.token }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
+  },
+  'POST /api/v1/bulk/export': {
+    valid: (context) => context.call('POST', '/api/v1/bulk/export', { token: context.pro.token, body: { query: '{ me { id } }', format: 'csv' } }),
+    bad: (context) => context.call('POST', '/api/v1/bulk/export', { token: context.pro.token, body: { query: '{ me { id } }', format: 'pdf' } }),
+    badStatus: 400,
+    badCode: 'VALIDATION_ERROR',
   },
   'GET /api/v1/webhooks/{id}/deliveries': {
     valid: async (context) => context.call('GET', `/api/v1/webhooks/${await newWebhook(context)}/deliveries?per_page=5`, { token: context.pro.token }),

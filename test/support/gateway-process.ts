@@ -7,7 +7,8 @@ export interface GatewayProcess {
 }
 
 /** `npm start`'s entry point as a child process, so it can be killed like a real replica. */
-export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+/** `readyTimeoutMs`: a fresh PGlite folder migrates at start, which a loaded machine can stretch past the default. */
+export async function startGatewayProcess(env: Record<string, string>, readyTimeoutMs = 40_000): Promise<GatewayProcess> {
   const port = await freePort();
   const started = await startTsProcess(
     GATEWAY_ENTRY,
@@ -25,7 +26,7 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
       ...env,
     },
     /Gateway ready/,
-    40_000,
+    readyTimeoutMs,
   );
   return { url: `http://127.0.0.1:${port}`, process: started };
 }

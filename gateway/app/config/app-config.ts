@@ -12,6 +12,7 @@ import type { ModulesConfig } from '../../../subgraphs/module/module-upstreams.t
 import type { WebhooksConfig } from '../../../subgraphs/webhooks/delivery/start-delivery.ts';
 import type { AutomationsConfig } from '../../../subgraphs/webhooks/automations/automations-config.ts';
 import type { OperationLimits } from '../../executor/operation-limits.ts';
+import type { BulkConfig } from '../../bulk/bulk-config.ts';
 import type { SubgraphFetchConfig, SubgraphLocation, SupergraphSource } from '../../executor/subgraph-locations.ts';
 import type { MetricsAccess } from '../../http/metrics-route.ts';
 import type { TracingConfig } from '../../observability/tracing.ts';
@@ -71,6 +72,7 @@ export interface AppConfig {
   /** Seed 004's pass-through routes and WebSocket to a backend (BACKEND_*). */
   readonly backend: BackendConfig;
   readonly operationLimits: OperationLimits;
+  readonly bulk: BulkConfig;
   readonly webhooks: WebhooksConfig;
   readonly automations: AutomationsConfig;
   readonly usage: UsageConfig;

@@ -1,3 +1,4 @@
+import { MODULE_SLUGS } from '../../../schema/modules.ts';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
@@ -62,7 +63,9 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError(env.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD', 'must be set together with its pair');
   }
-  if (distributed && env.DATABASE_URL === undefined) {
+  // A module subgraph keeps nothing in the database, so it may run elsewhere beside an embedded one.
+  const sharesDatabase = role === 'subgraph' || Object.keys(remote).some((name) => !MODULE_SLUGS.includes(name));
+  if (sharesDatabase && env.DATABASE_URL === undefined) {
     // One PGlite folder cannot be shared by several processes (see prisma/pglite-lock.ts).
     throw new ConfigError('DATABASE_URL', 'is required when subgraphs run as separate processes');
   }
@@ -146,6 +149,14 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       maxFields: env.GRAPHQL_MAX_FIELDS,
       introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
       suggestions: env.GRAPHQL_SUGGESTIONS ?? env.NODE_ENV !== 'production',
+    },
+    bulk: {
+      workerEnabled: env.BULK_WORKER_ENABLED,
+      maxBytes: env.BULK_MAX_BYTES,
+      maxRows: env.BULK_MAX_ROWS,
+      batchSize: env.BULK_BATCH_SIZE,
+      leaseMs: env.BULK_LEASE_MS,
+      pollMs: env.BULK_POLL_MS,
     },
     webhooks: {
       workerEnabled: env.WEBHOOK_WORKER_ENABLED,

@@ -1,0 +1,56 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { stringify } from 'csv-stringify';
+import type { PrismaClient } from '../../prisma/generated/client.ts';
+
+/** Rows read per query while a report streams. */
+const PAGE = 2000;
+
+type ReportError = { column: string | null; message: string };
+
+async function* reportRows(prisma: PrismaClient, operationId: string) {
+  let after = 0;
+  for (;;) {
+    const rows = await prisma.bulkRow.findMany({ where: { operationId, rowNumber: { gt: after } }, orderBy: { rowNumber: 'asc' }, take: PAGE });
+    for (const row of rows) yield row;
+    const last = rows.at(-1);
+    if (!last || rows.length < PAGE) return;
+    after = last.rowNumber;
+  }
+}
+
+async function send(response: ServerResponse, chunk: string): Promise<void> {
+  if (!response.write(chunk)) await once(response, 'drain');
+}
+
+/**
+ * The per-row report of an import, streamed page by page from the database:
+ * CSV (row_number, status, column, message, input, result; one line per error,
+ * one line for a row without errors) or a JSON array of rows with their errors.
+ */
+export async function streamReport(prisma: PrismaClient, operationId: string, format: 'csv' | 'json', response: ServerResponse): Promise<void> {
+  response.statusCode = 200;
+  response.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+  response.setHeader('Content-Disposition', `attachment; filename="bulk-${operationId}-report.${format}"`);
+  if (format === 'json') {
+    let first = true;
+    await send(response, '[');
+    for await (const row of reportRows(prisma, operationId)) {
+      const line = JSON.stringify({ rowNumber: row.rowNumber, status: row.status, errors: row.errors ?? [], input: row.input, result: row.result ?? null });
+      await send(response, first ? line : `,\n${line}`);
+      first = false;
+    }
+    response.end(']');
+    return;
+  }
+  const csv = stringify({ header: true, columns: ['row_number', 'status', 'column', 'message', 'input', 'result'] });
+  csv.pipe(response);
+  for await (const row of reportRows(prisma, operationId)) {
+    const errors = (Array.isArray(row.errors) ? row.errors : []) as ReportError[];
+    const common = { row_number: row.rowNumber, status: row.status, input: JSON.stringify(row.input), result: row.result === null ? '' : JSON.stringify(row.result) };
+    const lines = errors.length === 0 ? [{ ...common, column: '', message: '' }] : errors.map((error) => ({ ...common, column: error.column ?? '', message: error.message }));
+    for (const line of lines) if (!csv.write(line)) await once(csv, 'drain');
+  }
+  csv.end();
+  await once(response, 'finish');
+}
