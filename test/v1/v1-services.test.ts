@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -9,6 +10,9 @@ import { registerAndLogin } from '../support/account-flows.ts';
 import { startTestGateway } from '../support/gateway-harness.ts';
 import { firstErrorCode, graphql, jsonOf } from '../support/graphql-client.ts';
 import { startDownUpstream } from '../support/upstream-servers.ts';
+
+/** The stored uploads: files only (finished bulk exports live in a folder of their own inside UPLOAD_DIR). */
+const storedFiles = async (dir: string): Promise<string[]> => (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name);
 
 const MAX_UPLOAD = 64 * 1024;
 
@@ -99,7 +103,7 @@ describe('/v1 services through their subgraphs: models, chat, p2p, fog, tokens, 
   });
 
   it('refuses bad uploads with a named 4xx and keeps no bytes or records', async () => {
-    const before = await readdir(uploadDir);
+    const before = await storedFiles(uploadDir);
     const auth = { authorization: `Bearer ${user.token}` };
 
     const tooBig = await fetch(`${gateway.url}/v1/upload`, { method: 'POST', headers: auth, body: uploadForm(Buffer.alloc(MAX_UPLOAD + 1, 7)) });
@@ -120,7 +124,7 @@ describe('/v1 services through their subgraphs: models, chat, p2p, fog, tokens, 
     const forgedTicket = await graphql(gateway.url, 'mutation { registerUpload(ticket: "eyJmb28iOjF9.bad") { id } }', {}, { token: user.token });
     expect(firstErrorCode(forgedTicket)).toBe('VALIDATION_ERROR');
 
-    expect(await readdir(uploadDir)).toEqual(before);
+    expect(await storedFiles(uploadDir)).toEqual(before);
     const listed = await graphql(gateway.url, '{ uploads(first: 100) { id } }', {}, { token: user.token });
     expect(listed.data!['uploads']).toHaveLength(before.length);
   });
@@ -147,7 +151,7 @@ describe('/v1 upload when the knowledge upstream is down', () => {
       expect(body).toMatchObject({ success: false, error_code: 'SERVICE_UNAVAILABLE', error: expect.stringContaining('knowledge') });
       const listed = await graphql(gateway.url, '{ uploads { status error sizeBytes } }', {}, { token: user.token });
       expect(listed.data!['uploads']).toEqual([{ status: 'failed', error: expect.any(String), sizeBytes: 10 }]);
-      expect(await readdir(uploadDir)).toHaveLength(1);
+      expect(await storedFiles(uploadDir)).toHaveLength(1);
     } finally {
       await gateway.close();
       await rm(uploadDir, { recursive: true, force: true });
