@@ -1,5 +1,4 @@
-import { validationError } from '../core/errors/errors.ts';
-import { unsafeStringProblem } from '../core/http/unsafe-strings.ts';
+import { decodePathParameter } from '../core/http/unsafe-strings.ts';
 
 /** A route path compiled for matching: `{name}` is one segment, a last `{name...}` the rest (possibly empty). */
 export interface PathPattern {
@@ -33,18 +32,7 @@ export function compilePath(path: string): PathPattern {
       const found = regex.exec(pathname);
       if (!found) return null;
       const params: Record<string, string> = {};
-      for (const [index, name] of names.entries()) {
-        let value: string;
-        try {
-          value = decodeURIComponent(found[index + 1] ?? '');
-        } catch {
-          // The route is this one; the client's percent-encoding is not UTF-8.
-          throw validationError(`Path parameter '${name}' is not valid percent-encoded UTF-8`, name);
-        }
-        const problem = unsafeStringProblem(value);
-        if (problem) throw validationError(`Path parameter '${name}' ${problem}`, name);
-        params[name] = value;
-      }
+      for (const [index, name] of names.entries()) params[name] = decodePathParameter(name, found[index + 1] ?? '');
       return params;
     },
   };

@@ -14,6 +14,23 @@ export function unsafeStringProblem(value: string): string | null {
   return null;
 }
 
+/**
+ * A path parameter, percent-decoded: broken UTF-8 percent-encoding or an unsafe
+ * string is the client's mistake, refused naming the parameter (400), not a 500.
+ */
+export function decodePathParameter(name: string, raw: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    // The route is this one; the client's percent-encoding is not UTF-8.
+    throw validationError(`Path parameter '${name}' is not valid percent-encoded UTF-8`, name);
+  }
+  const problem = unsafeStringProblem(value);
+  if (problem) throw validationError(`Path parameter '${name}' ${problem}`, name);
+  return value;
+}
+
 /** The first unsafe string in a parsed JSON value, as a refusal naming its path (`input.name`, `items.2`). */
 export function findUnsafeString(value: unknown, path: readonly string[] = []): GraphQLError | null {
   if (typeof value === 'string') {

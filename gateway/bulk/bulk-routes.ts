@@ -1,6 +1,6 @@
 import { missingScope, notFound, unauthenticated, validationError } from '../../core/errors/errors.ts';
 import { successEnvelope } from '../../core/http/envelope.ts';
-import { unsafeStringProblem } from '../../core/http/unsafe-strings.ts';
+import { decodePathParameter } from '../../core/http/unsafe-strings.ts';
 import type { Exchange, RouteTable, Router } from '../../core/http/exchange.ts';
 import { sendErrorEnvelope, sendJson } from '../../core/http/respond.ts';
 import type { Principal } from '../../core/identity/principal.ts';
@@ -115,19 +115,6 @@ export function bulkRoutes(options: BulkRouteOptions) {
   });
 }
 
-/** The `{id}` of a path, decoded: a client's broken percent-encoding or NUL is its mistake (400), as on the bridge's routes. */
-function pathId(raw: string): string {
-  let id: string;
-  try {
-    id = decodeURIComponent(raw);
-  } catch {
-    throw validationError("Path parameter 'id' is not valid percent-encoded UTF-8", 'id');
-  }
-  const problem = unsafeStringProblem(id);
-  if (problem) throw validationError(`Path parameter 'id' ${problem}`, 'id');
-  return id;
-}
-
 const DOWNLOADS = /^\/api\/v1\/bulk\/operations\/([^/]+)\/(report|download)$/;
 
 /** `GET /api/v1/bulk/operations/{id}/report?format=csv|json` and `…/{id}/download`, for the job's owner (or an admin). */
@@ -142,7 +129,7 @@ export function bulkDownloadRouter(options: BulkRouteOptions) {
           exchange.route = `GET /api/v1/bulk/operations/{id}/${what}`;
           if (!(await steps.admit(exchange))) return;
           const principal = requireScope(exchange.principal, 'read:bulk');
-          const operation = await visibleOperation(options.prisma, principal, pathId(id));
+          const operation = await visibleOperation(options.prisma, principal, decodePathParameter('id', id));
           if (what === 'download') return sendExportFile(exchange, options.exportFiles, operation);
           if (operation.kind !== 'import') throw validationError('Only an import has a per-row report; download an export with …/download', 'id');
           const format = exchange.url.searchParams.get('format') ?? 'csv';
