@@ -78,8 +78,8 @@ function phaseRows(label: string, env: Record<string, string>): void {
   });
   if (result.status !== 0) throw new Error(`phases (${label}) failed:\n${result.stderr}`);
   for (const line of result.stdout.trim().split('\n')) {
-    const row = JSON.parse(line) as { phase: string; rssMiB: number; deltaRssMiB: number; heapUsedMiB: number; externalMiB: number };
-    phases.push(`| ${label} | ${row.phase} | ${row.rssMiB} | ${row.deltaRssMiB} | ${row.heapUsedMiB} | ${row.externalMiB} |`);
+    const row = JSON.parse(line) as { phase: string; ms: number; rssMiB: number; deltaRssMiB: number; heapUsedMiB: number; externalMiB: number };
+    phases.push(`| ${label} | ${row.phase} | ${row.ms} | ${row.rssMiB} | ${row.deltaRssMiB} | ${row.heapUsedMiB} | ${row.externalMiB} |`);
   }
 }
 try {
@@ -107,7 +107,7 @@ console.log('|---|---:|---:|---:|---:|---:|');
 for (const sample of samples) {
   console.log(`| ${sample.scenario} | ${sample.healthyMs} | ${sample.reportedStartupMs ?? '-'} | ${sample.idleRssMiB} | ${sample.settledRssMiB} | ${sample.settledAfterS} |`);
 }
-console.log('\n| database | phase | RSS (MiB) | Δ RSS | heap used | external (WASM memory, buffers) |');
-console.log('|---|---|---:|---:|---:|---:|');
+console.log('\n| database | phase | time (ms) | RSS (MiB) | Δ RSS | heap used | external (WASM memory, buffers) |');
+console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const row of phases) console.log(row);
 console.log(`load average after: ${loadavg().map((n) => n.toFixed(2)).join(', ')}`);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../../prisma/generated/client.ts';
+import { Prisma, type PrismaClient } from '../../prisma/generated/client.ts';
 import type { BulkEventSource } from '../../core/events/bulk-event.ts';
 
 export interface ClaimedOperation {
   readonly id: string;
   readonly claimToken: string;
-  /** The job was queued until this claim (its `running` is news to subscribers). */
-  readonly started: boolean;
+  /** The job as this claim left it, when it was queued until then (its `running` is news to subscribers). */
+  readonly started: BulkEventSource | null;
 }
 
 export interface ClaimedRow {
@@ -16,7 +16,7 @@ export interface ClaimedRow {
   readonly claims: number;
 }
 
-interface EventRow {
+export interface EventRow {
   id: string;
   owner_id: string;
   kind: BulkEventSource['kind'];
@@ -30,7 +30,15 @@ interface EventRow {
   error: string | null;
 }
 
-const eventSourceOf = (row: EventRow): BulkEventSource => ({
+/**
+ * The columns an event reports, read in the statement that changed them: a job's
+ * events must carry the sequence their own change gave it, and a second read
+ * could see a later change made meanwhile by another replica's worker.
+ */
+export const EVENT_COLUMNS = Prisma.sql`o.id::text AS id, o.owner_id::text AS owner_id, o.kind::text AS kind, o.status::text AS status, o.sequence,
+  o.total_rows, o.invalid_rows, o.succeeded_rows, o.failed_rows, o.cancelled_rows, o.error`;
+
+export const eventSourceOf = (row: EventRow): BulkEventSource => ({
   id: row.id,
   ownerId: row.owner_id,
   kind: row.kind,
@@ -67,7 +75,7 @@ export function bulkQueue(prisma: PrismaClient, options: { leaseMs: number }) {
   return {
     async claimOperation(): Promise<ClaimedOperation | null> {
       const token = randomUUID();
-      const rows = await prisma.$queryRaw<Array<{ id: string; was: string }>>`
+      const rows = await prisma.$queryRaw<Array<EventRow & { was: string }>>`
         WITH next AS (
           SELECT id, status::text AS was FROM bulk_operations
           WHERE status IN ('queued', 'running')
@@ -85,9 +93,9 @@ export function bulkQueue(prisma: PrismaClient, options: { leaseMs: number }) {
             started_at = COALESCE(o.started_at, (now() AT TIME ZONE 'UTC')),
             sequence = o.sequence + CASE WHEN next.was = 'queued' THEN 1 ELSE 0 END
         FROM next WHERE o.id = next.id
-        RETURNING o.id::text AS id, next.was`;
+        RETURNING next.was, ${EVENT_COLUMNS}`;
       const row = rows[0];
-      return row ? { id: row.id, claimToken: token, started: row.was === 'queued' } : null;
+      return row ? { id: row.id, claimToken: token, started: row.was === 'queued' ? eventSourceOf(row) : null } : null;
     },
 
     /** The next rows in row order; rows still `running` under an earlier claim of the job are taken back (in doubt). */
@@ -142,16 +150,18 @@ export function bulkQueue(prisma: PrismaClient, options: { leaseMs: number }) {
             sequence = o.sequence + 1,
             lease_until = (now() AT TIME ZONE 'UTC') + ${lease}::double precision * interval '1 millisecond'
         FROM counts, held WHERE o.id = held.id
-        RETURNING o.id::text AS id, o.owner_id::text AS owner_id, o.kind::text AS kind, o.status::text AS status, o.sequence,
-                  o.total_rows, o.invalid_rows, o.succeeded_rows, o.failed_rows, o.cancelled_rows, o.error`;
+        RETURNING ${EVENT_COLUMNS}`;
       const row = rows[0];
       return row ? eventSourceOf(row) : null;
     },
 
-    /** Ends a claim: a running job with no rows left is completed (true when that happened now). */
-    async finish(operation: ClaimedOperation, outcome: { status: 'completed' | 'failed'; error?: string; storageKey?: string; sizeBytes?: number; totalRows?: number } = { status: 'completed' }): Promise<boolean> {
-      const rows = await prisma.$queryRaw<Array<{ id: string }>>`
-        UPDATE bulk_operations
+    /** Ends a claim: a running job is completed or failed; returns it as this made it, or null when the claim no longer held it. */
+    async finish(
+      operation: ClaimedOperation,
+      outcome: { status: 'completed' | 'failed'; error?: string; storageKey?: string; sizeBytes?: number; totalRows?: number } = { status: 'completed' },
+    ): Promise<BulkEventSource | null> {
+      const rows = await prisma.$queryRaw<EventRow[]>`
+        UPDATE bulk_operations o
         SET status = ${outcome.status}::"BulkOperationStatus",
             error = ${outcome.error ?? null},
             storage_key = COALESCE(${outcome.storageKey ?? null}, storage_key),
@@ -162,9 +172,10 @@ export function bulkQueue(prisma: PrismaClient, options: { leaseMs: number }) {
             claim_token = NULL, lease_until = NULL,
             sequence = sequence + 1
         WHERE id = ${operation.id}::uuid AND claim_token = ${operation.claimToken}::uuid AND status = 'running'
-        RETURNING id::text AS id`;
-      if (rows.length === 0) await this.release(operation);
-      return rows.length === 1;
+        RETURNING ${EVENT_COLUMNS}`;
+      const row = rows[0];
+      if (!row) await this.release(operation);
+      return row ? eventSourceOf(row) : null;
     },
 
     /** Gives the job back, to be taken again at once or not before `delayMs` (rate limited). */

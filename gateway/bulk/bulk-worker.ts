@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BulkOperation } from '../../prisma/generated/client.ts';
+import type { ClaimedOperation } from './bulk-queue.ts';
 import type { BulkRuntime } from './bulk-runtime.ts';
 import { runExport } from './export-runner.ts';
 import { announce, runImport } from './import-runner.ts';
@@ -6,6 +8,15 @@ import { announce, runImport } from './import-runner.ts';
 export interface BulkWorkerOptions {
   /** BULK_POLL_MS: how often an idle worker looks for a job. */
   readonly pollMs: number;
+}
+
+/** Claims the next due job and, when this claim started it, announces that it runs. */
+export async function takeNextJob(runtime: Pick<BulkRuntime, 'prisma' | 'queue' | 'publish' | 'recordStatusChange'>): Promise<{ claim: ClaimedOperation; operation: BulkOperation | null } | null> {
+  const claim = await runtime.queue.claimOperation();
+  if (!claim) return null;
+  const operation = await runtime.prisma.bulkOperation.findUnique({ where: { id: claim.id } });
+  if (operation) await announce(runtime, claim.started);
+  return { claim, operation };
 }
 
 /**
@@ -19,18 +30,17 @@ export function startBulkWorker(runtime: Omit<BulkRuntime, 'stopping'>, options:
   const full: BulkRuntime = { ...runtime, stopping: () => stopping };
 
   const runOne = async (): Promise<boolean> => {
-    const claim = await runtime.queue.claimOperation();
-    if (!claim) return false;
-    const operation = await runtime.prisma.bulkOperation.findUnique({ where: { id: claim.id } });
+    const taken = await takeNextJob(runtime);
+    if (!taken) return false;
+    const { claim, operation } = taken;
     if (!operation) return true;
-    if (claim.started) await announce(full, operation.id, true);
     try {
       if (operation.kind === 'import') await runImport(full, claim, operation);
       else await runExport(full, claim, operation);
     } catch (error) {
       runtime.logger.error({ err: error, operationId: operation.id }, 'a bulk job failed unexpectedly');
-      const finished = await runtime.queue.finish(claim, { status: 'failed', error: 'The job failed unexpectedly; see the gateway log' }).catch(() => false);
-      if (finished) await announce(full, operation.id, true).catch(() => undefined);
+      const finished = await runtime.queue.finish(claim, { status: 'failed', error: 'The job failed unexpectedly; see the gateway log' }).catch(() => null);
+      await announce(full, finished).catch(() => undefined);
     }
     return true;
   };

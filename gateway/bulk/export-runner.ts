@@ -86,14 +86,14 @@ export async function runExport(runtime: BulkRuntime, claim: ClaimedOperation, o
   }
   if (failure !== null) {
     writer.output.destroy(new Error(failure));
-    if (await runtime.queue.finish(claim, { status: 'failed', error: failure })) await announce(runtime, operation.id, true);
+    await announce(runtime, await runtime.queue.finish(claim, { status: 'failed', error: failure }));
     return;
   }
   await writer.end();
   const file = await saved;
-  if (await runtime.queue.finish(claim, { status: 'completed', storageKey: file.storageKey, sizeBytes: file.sizeBytes, totalRows: total })) {
-    await announce(runtime, operation.id, true);
-  } else {
+  const finished = await runtime.queue.finish(claim, { status: 'completed', storageKey: file.storageKey, sizeBytes: file.sizeBytes, totalRows: total });
+  if (finished) await announce(runtime, finished);
+  else {
     await runtime.exportFiles.remove(file.storageKey);
   }
 }

@@ -6,6 +6,7 @@ import type { BulkOperation, Prisma, PrismaClient } from '../../prisma/generated
 import { bulkEvent, type BulkEvent } from '../../core/events/bulk-event.ts';
 import { resolveMutationTarget } from './mutation-target.ts';
 import { coerceRow, type RowError } from './row-coercion.ts';
+import { EVENT_COLUMNS, eventSourceOf, type EventRow } from './bulk-queue.ts';
 import { readRows, type ImportFormat } from './row-sources.ts';
 import { rowKeyOf } from './row-key.ts';
 
@@ -106,21 +107,25 @@ export function importIntake(options: ImportIntakeOptions) {
       }
       if (pending.length > 0) await insertRows(prisma, operation.id, pending);
       const runnable = total - invalid;
-      // Only a job still receiving moves on: one cancelled meanwhile stays cancelled.
-      const moved = await prisma.bulkOperation.updateMany({
-        where: { id: operation.id, status: 'receiving' },
-        data: {
-          status: runnable > 0 ? 'queued' : 'completed',
-          totalRows: total,
-          invalidRows: invalid,
-          sequence: { increment: 1 },
-          ...(runnable > 0 ? {} : { completedAt: new Date() }),
-        },
-      });
+      // Only a job still receiving moves on: one cancelled meanwhile stays cancelled
+      // (its cancellation was announced). The event is read in the statement that
+      // queued the job, since a worker may take it before a second read.
+      const moved = await prisma.$queryRaw<EventRow[]>`
+        UPDATE bulk_operations o
+        SET status = ${runnable > 0 ? 'queued' : 'completed'}::"BulkOperationStatus",
+            total_rows = ${total}::int,
+            invalid_rows = ${invalid}::int,
+            sequence = o.sequence + 1,
+            completed_at = CASE WHEN ${runnable}::int > 0 THEN NULL ELSE (now() AT TIME ZONE 'UTC') END
+        WHERE o.id = ${operation.id}::uuid AND o.status = 'receiving'
+        RETURNING ${EVENT_COLUMNS}`;
+      const row = moved[0];
+      if (row) {
+        const event = bulkEvent(eventSourceOf(row));
+        await options.recordStatusChange(event);
+        await options.publish(event);
+      }
       const queued = await prisma.bulkOperation.findUniqueOrThrow({ where: { id: operation.id } });
-      const event = bulkEvent(queued);
-      if (moved.count === 1) await options.recordStatusChange(event);
-      await options.publish(event);
       return queued;
     } catch (error) {
       await prisma.bulkOperation.delete({ where: { id: operation.id } }).catch(() => undefined);

@@ -2,7 +2,7 @@ import { contractCodeOf } from '../../core/errors/errors.ts';
 import { retryAfterSecondsOf } from '../../core/errors/failure-class.ts';
 import type { Principal } from '../../core/identity/principal.ts';
 import type { BulkOperation } from '../../prisma/generated/client.ts';
-import { bulkEvent } from '../../core/events/bulk-event.ts';
+import { bulkEvent, type BulkEventSource } from '../../core/events/bulk-event.ts';
 import { batchSizeWithin } from './batch-document.ts';
 import { batchRunner } from './batch-execution.ts';
 import type { ClaimedOperation } from './bulk-queue.ts';
@@ -22,7 +22,7 @@ export async function runImport(runtime: BulkRuntime, claim: ClaimedOperation, o
   try {
     target = resolveMutationTarget(runtime.schema(), operation.mutation ?? '', (operation.mapping ?? {}) as Record<string, unknown>);
   } catch (error) {
-    if (await runtime.queue.finish(claim, { status: 'failed', error: `The mutation no longer fits the supergraph: ${(error as Error).message}` })) await announce(runtime, operation.id, true);
+    await announce(runtime, await runtime.queue.finish(claim, { status: 'failed', error: `The mutation no longer fits the supergraph: ${(error as Error).message}` }));
     return;
   }
   const size = batchSizeWithin(target, runtime.batchSize, runtime.maxTokens);
@@ -36,7 +36,7 @@ export async function runImport(runtime: BulkRuntime, claim: ClaimedOperation, o
     }
     const rows = await runtime.queue.claimRows(claim, size);
     if (rows.length === 0) {
-      if (await runtime.queue.finish(claim)) await announce(runtime, operation.id, true);
+      await announce(runtime, await runtime.queue.finish(claim));
       return;
     }
     const outcomes = await runBatch(rows);
@@ -47,11 +47,10 @@ export async function runImport(runtime: BulkRuntime, claim: ClaimedOperation, o
   }
 }
 
-/** Publishes the job as it now stands; a status change also queues its webhook deliveries. */
-export async function announce(runtime: BulkRuntime, operationId: string, statusChanged = false): Promise<void> {
-  const current = await runtime.prisma.bulkOperation.findUnique({ where: { id: operationId } });
-  if (!current) return;
-  const event = bulkEvent(current);
-  if (statusChanged) await runtime.recordStatusChange(event);
+/** Publishes a job's status change as the statement that made it returned it, and queues its webhook deliveries; null (no change) does nothing. */
+export async function announce(runtime: Pick<BulkRuntime, 'publish' | 'recordStatusChange'>, changed: BulkEventSource | null): Promise<void> {
+  if (!changed) return;
+  const event = bulkEvent(changed);
+  await runtime.recordStatusChange(event);
   await runtime.publish(event);
 }

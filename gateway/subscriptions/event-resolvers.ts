@@ -108,9 +108,10 @@ export function eventResolvers(options: EventResolversOptions): EventResolvers {
         clientAddress: context.clientAddress,
       });
       if (verdict !== true) throw verdict;
+      const newer = field.newerOnly();
       const stream = options.hub.open({
         types: field.events,
-        accept: (event) => entitledTo(context.principal, event) && field.matches(args, event),
+        accept: (event) => entitledTo(context.principal, event) && field.matches(args, event) && newer(event),
         map: (event): AnyPlatformEvent => event,
         onOverflow: () => context.end(serviceUnavailable('Subscriber too slow: more events were waiting than this gateway keeps')),
       });

@@ -12,15 +12,37 @@ export interface SubscriptionField {
   readonly events: readonly EventType[];
   matches(args: Readonly<Record<string, unknown>>, event: AnyPlatformEvent): boolean;
   shape(event: AnyPlatformEvent): Record<string, unknown>;
+  /**
+   * A filter for one subscriber's stream that lets through only events newer than
+   * the last one it passed of the same thing. Events of one job may be published
+   * by different replicas and cross on the bus; their sequence says which is newer.
+   */
+  newerOnly(): (event: AnyPlatformEvent) => boolean;
 }
+
+const always = () => true;
 
 function field<T extends EventType>(definition: {
   subgraph: SubgraphName;
   events: readonly T[];
   matches?: (args: Readonly<Record<string, unknown>>, event: PlatformEvent<T>) => boolean;
   shape: (event: PlatformEvent<T>) => Record<string, unknown>;
+  /** What the event is about and its place in that thing's changes, when they are numbered. */
+  sequenceOf?: (event: PlatformEvent<T>) => { readonly key: string; readonly sequence: number };
 }): SubscriptionField {
+  const { sequenceOf } = definition;
   return {
+    newerOnly: () => {
+      if (!sequenceOf) return always;
+      const latest = new Map<string, number>();
+      return (event) => {
+        const { key, sequence } = sequenceOf(event as PlatformEvent<T>);
+        const seen = latest.get(key);
+        if (seen !== undefined && sequence <= seen) return false;
+        latest.set(key, sequence);
+        return true;
+      };
+    },
     subgraph: definition.subgraph,
     events: definition.events,
     matches: (args, event) => definition.matches?.(args, event as PlatformEvent<T>) ?? true,
@@ -60,6 +82,7 @@ export const SUBSCRIPTION_FIELDS: Readonly<Record<string, SubscriptionField>> = 
     matches: (args, event) => argument(args, 'id') === null || argument(args, 'id') === event.payload.operationId,
     // The subscription schema's enums carry their names as values: the GraphQL names, not the stored ones.
     shape: (event) => ({ ...common(event), ...event.payload, kind: event.payload.kind.toUpperCase(), status: event.payload.status.toUpperCase() }),
+    sequenceOf: (event) => ({ key: event.payload.operationId, sequence: event.payload.sequence }),
   }),
   moduleStatusChanged: field({
     subgraph: 'modules',
