@@ -1,13 +1,12 @@
 // Opens the platform's database in either deployment mode, migrated and ready:
 // embedded PGlite (a data folder, or memory for tests) or a Postgres server.
-import { PGlite } from '@electric-sql/pglite';
+// Each kind's driver is imported when that kind is opened: a gateway on Postgres
+// never loads PGlite, an embedded one never loads pg.
+import type { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from './generated/client.ts';
 import { applyMigrations } from './migrate.ts';
-import { pgliteAdapterFactory } from './pglite-adapter.ts';
-import { pgliteOptions } from './pglite-options.ts';
-import { lockPgliteFolder } from './pglite-lock.ts';
-import { postgresAdapterFactory, type PostgresAdapterOptions } from './postgres-adapter.ts';
+import type { PostgresAdapterOptions } from './postgres-adapter.ts';
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string } // dataDir 'memory://' = in memory (tests)
@@ -36,6 +35,11 @@ export interface OpenDatabaseOptions {
    * @default discards them
    */
   log?: (line: string) => void;
+  /**
+   * A new PGlite folder is copied from this template when it matches (prisma/pglite-template.ts); null makes it with initdb.
+   * @default dist/prisma/pglite-template beside the compiled module (none from source)
+   */
+  pgliteTemplateDir?: string | null;
 }
 
 /** PGlite's own prefix for an in-memory database. */
@@ -46,8 +50,10 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   switch (config.kind) {
     case 'pglite':
       return openPglite(config.dataDir, options);
-    case 'postgres':
+    case 'postgres': {
+      const { postgresAdapterFactory } = await import('./postgres-adapter.ts');
       return openWith('postgres', postgresAdapterFactory(config.url, postgresOptions(config.timeouts)), options, async () => {}, postgresAdapterFactory(config.url, { ...postgresOptions(config.timeouts), statementTimeoutMillis: 0 }));
+    }
     default: {
       const unknownKind: never = config;
       throw new Error(`Unknown database kind: ${JSON.stringify(unknownKind)}`);
@@ -63,6 +69,13 @@ function postgresOptions(timeouts: DatabaseTimeouts | undefined): PostgresAdapte
 }
 
 async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promise<Database> {
+  const [{ PGlite }, { pgliteAdapterFactory }, { pgliteOptions }, { lockPgliteFolder }, { seedFromTemplate }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('./pglite-adapter.ts'),
+    import('./pglite-options.ts'),
+    import('./pglite-lock.ts'),
+    import('./pglite-template.ts'),
+  ]);
   if (dataDir.startsWith(inMemoryPrefix)) {
     const client = await PGlite.create(dataDir, pgliteOptions());
     return openWith('pglite', pgliteAdapterFactory(client), options, () => client.close());
@@ -70,6 +83,9 @@ async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promis
   const lock = await lockPgliteFolder(dataDir);
   let client: PGlite;
   try {
+    if (options.pgliteTemplateDir !== null && (await seedFromTemplate(lock.dataDir, options.pgliteTemplateDir))) {
+      options.log?.(`new PGlite folder ${lock.dataDir} copied from the build's template`);
+    }
     client = await PGlite.create(lock.dataDir, pgliteOptions());
   } catch (error) {
     await lock.release();

@@ -51,6 +51,17 @@ export function build({ log = console.error } = {}) {
   // version.ts reads ../package.json; the compiled tree is a package of its own.
   const { name, version, type } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   writeFileSync(join(next, 'package.json'), `${JSON.stringify({ name, version, type, private: true }, null, 2)}\n`);
+  // The PGlite folder a first start copies instead of running initdb (prisma/pglite-template.ts),
+  // taken over from the last build when PGlite and the migrations are unchanged.
+  const template = spawnSync(
+    process.execPath,
+    [join(next, 'prisma', 'make-pglite-template.js'), join(next, 'prisma', 'pglite-template'), join(DIST, 'prisma', 'pglite-template')],
+    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (template.status !== 0) {
+    rmSync(next, { recursive: true, force: true });
+    throw new Error(`making the PGlite template failed (exit ${template.status ?? template.signal})`);
+  }
   // The stamp carries the time the build started: a source saved during the build is newer.
   writeFileSync(join(next, '.build-stamp'), `${startedAt.toISOString()}\n`);
   utimesSync(join(next, '.build-stamp'), startedAt, startedAt);

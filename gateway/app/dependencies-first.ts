@@ -8,7 +8,10 @@
  * modules only, so `main.ts` loads these first, then turns maps on
  * (`process.setSourceMapsEnabled`), then loads the gateway. Each is a package
  * the gateway imports anyway, and a module is loaded once, so nothing is added;
- * one missing from this list only costs its map's memory.
+ * one missing from this list only costs its map's memory (@apollo/subgraph, 33 kB
+ * of maps, is left to load with the in-process subgraphs after listening). The database drivers
+ * are loaded for the kind of database the environment names only, as
+ * prisma/database.ts imports them (a gateway on Postgres never loads PGlite).
  */
 export const DEPENDENCIES_WITH_SOURCE_MAPS = [
   '@apollo/gateway',
@@ -16,15 +19,17 @@ export const DEPENDENCIES_WITH_SOURCE_MAPS = [
   '@apollo/server',
   '@apollo/server/plugin/disabled',
   '@apollo/server/plugin/landingPage/default',
-  '@apollo/subgraph',
   '@opentelemetry/api',
-  '@electric-sql/pglite',
   '@prisma/client/runtime/client',
-  '@prisma/adapter-pg',
   '@prisma/driver-adapter-utils',
-  'pglite-prisma-adapter',
 ] as const;
 
-export async function loadDependenciesWithoutSourceMaps(): Promise<void> {
-  for (const specifier of DEPENDENCIES_WITH_SOURCE_MAPS) await import(specifier);
+export const DRIVERS_WITH_SOURCE_MAPS = {
+  postgres: ['@prisma/adapter-pg'],
+  pglite: ['@electric-sql/pglite', 'pglite-prisma-adapter'],
+} as const;
+
+export async function loadDependenciesWithoutSourceMaps(env: NodeJS.ProcessEnv): Promise<void> {
+  const drivers = env['DATABASE_URL'] ? DRIVERS_WITH_SOURCE_MAPS.postgres : DRIVERS_WITH_SOURCE_MAPS.pglite;
+  for (const specifier of [...DEPENDENCIES_WITH_SOURCE_MAPS, ...drivers]) await import(specifier);
 }

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { EventBus } from '../../core/events/event-bus.ts';
 import { memoryEventBus } from '../../core/events/memory-event-bus.ts';
 import { redisEventBus } from '../../core/events/redis-event-bus.ts';
@@ -40,6 +40,8 @@ async function openShared(config: Pick<AppConfig, 'redis' | 'rateLimits'>, logge
   if (config.redis.kind === 'memory') {
     return { kind: 'memory', redis: null, rateLimitStore: memoryRateLimitStore(), events: memoryEventBus(), latch: memoryCrossingLatch(), outages: () => null };
   }
+  // Imported only when Redis is configured: an embedded gateway never loads the client.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: true });
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection problem'));
   try {

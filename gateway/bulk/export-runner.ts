@@ -50,7 +50,7 @@ export async function runExport(runtime: BulkRuntime, claim: ClaimedOperation, o
   const query = operation.query ?? '';
   const variables = (operation.variables ?? {}) as Record<string, unknown>;
   const paged = declaresAfter(query);
-  const writer = exportWriter(operation.format as ExportFormat);
+  const writer = await exportWriter(operation.format as ExportFormat);
   const saved = runtime.exportFiles.save(writer.output);
   // Until the runner decides, a failed save must not be an unhandled rejection.
   saved.catch(() => undefined);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
+import { loadExcelJs } from './exceljs-on-demand.ts';
 
 export type ExportFormat = 'csv' | 'jsonl' | 'xlsx';
 
@@ -31,7 +31,7 @@ async function writeWithBackpressure(stream: Writable, chunk: unknown): Promise<
  * row). CSV and XLSX columns are fixed by the first row written, as a
  * spreadsheet's header is; JSON lines keep every field of every row.
  */
-export function exportWriter(format: ExportFormat): ExportWriter {
+export async function exportWriter(format: ExportFormat): Promise<ExportWriter> {
   const output = new PassThrough();
   switch (format) {
     case 'jsonl':
@@ -60,6 +60,7 @@ export function exportWriter(format: ExportFormat): ExportWriter {
       };
     }
     case 'xlsx': {
+      const ExcelJS = await loadExcelJs();
       const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: false, useSharedStrings: false });
       const sheet = workbook.addWorksheet('export');
       let columns: string[] | null = null;

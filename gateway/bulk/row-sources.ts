@@ -1,6 +1,6 @@
 import { pipeline, type Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import { loadExcelJs } from './exceljs-on-demand.ts';
 import { validationError } from '../../core/errors/errors.ts';
 
 export const IMPORT_FORMATS = ['csv', 'json', 'xlsx'] as const;
@@ -109,6 +109,7 @@ function plainCell(value: unknown): unknown {
 
 /** The first worksheet, through exceljs' streaming reader: rows arrive as the archive is read. */
 async function* xlsxRows(source: Readable): AsyncGenerator<SourceItem> {
+  const ExcelJS = await loadExcelJs();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
   let columns: readonly string[] | null = null;
   let headerRow = 0;

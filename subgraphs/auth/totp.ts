@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 
 /** RFC 6238 defaults every authenticator app understands: SHA-1, 6 digits, 30 s steps. */
 export const TOTP_PERIOD_SECONDS = 30;
@@ -18,10 +17,13 @@ export interface Enrolment {
   readonly qrCodeDataUrl: string;
 }
 
+// The QR encoder (with its PNG writer) is needed by enrolments only; it loads with the first.
+const qrCodes = async () => (await import('qrcode')).default;
+
 export async function newEnrolment(issuer: string, accountName: string): Promise<Enrolment> {
   const secret = new Secret({ size: 20 }).base32;
   const otpauthUri = totpFor(secret, issuer, accountName).toString();
-  return { secret, otpauthUri, qrCodeDataUrl: await QRCode.toDataURL(otpauthUri) };
+  return { secret, otpauthUri, qrCodeDataUrl: await (await qrCodes()).toDataURL(otpauthUri) };
 }
 
 /** The time step a code belongs to, or null when it matches none within the window. */
