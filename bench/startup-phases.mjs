@@ -38,20 +38,19 @@ function mark(phase) {
 }
 
 mark('node, nothing loaded');
-const [{ loadConfig }, { createLogger }, { openStorage }, { platformServices }, { subgraphDefinition }, { buildExecutableSubgraph }, { createSupergraphServer }, { internalTokens }, { Agent }] =
+const [{ loadConfig }, { createLogger }, { openStorage }, { platformServices }, { createSupergraphServer }, { internalTokens }, { Agent }, { localSubgraphs }] =
   await Promise.all([
     dist('gateway/app/config/load-config.js'),
     dist('core/logger.js'),
     dist('gateway/app/storage.js'),
     dist('gateway/app/platform-services.js'),
-    dist('subgraphs/registry.js'),
-    dist('subgraphs/shared/build-subgraph-schema.js'),
     dist('gateway/executor/supergraph-server.js'),
     dist('core/identity/internal-token.js'),
     import('undici'),
+    dist('gateway/executor/local-subgraphs.js'),
   ]);
 await dist('gateway/app/start-gateway.js');
-mark('serve code imported (gateway, subgraphs, Apollo, Prisma client, PGlite modules)');
+mark('serve code imported (gateway, Apollo, Prisma client; the database driver and the subgraph definitions load later)');
 
 const config = loadConfig(process.env, 'gateway');
 const logger = createLogger('warn');
@@ -61,11 +60,12 @@ mark(`database open: ${config.database.kind}, migrations checked/applied, one Pr
 await storage.database.prisma.user.count();
 mark('first Prisma query (query compiler warmed)');
 
-const localSchemas = new Map();
-for (const [name, location] of Object.entries(config.subgraphs)) {
-  if (location.kind === 'in-process') localSchemas.set(name, buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices));
-}
-mark(`${localSchemas.size} in-process subgraph schemas built`);
+// As the gateway does: the in-process schemas are built on first use, or once it listens.
+const inProcess = Object.entries(config.subgraphs).filter(([, location]) => location.kind === 'in-process').map(([name]) => name);
+const localSchemas = localSubgraphs(inProcess, async (name) => {
+  const [{ subgraphDefinition }, { buildExecutableSubgraph }] = await Promise.all([dist('subgraphs/registry.js'), dist('subgraphs/shared/build-subgraph-schema.js')]);
+  return buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices);
+});
 
 const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
 const apollo = createSupergraphServer({
@@ -82,6 +82,10 @@ const apollo = createSupergraphServer({
 });
 await apollo.start();
 mark('Apollo Gateway + Server started (supergraph loaded, query planner ready)');
+await localSchemas.warm((name, error) => {
+  throw new Error(`subgraph ${name}: ${error}`);
+});
+mark(`after listening: ${inProcess.length} in-process subgraph schemas built (their modules loaded)`);
 
 await apollo.stop();
 await dispatcher.close();

@@ -51,6 +51,12 @@ export function build({ log = console.error } = {}) {
   // version.ts reads ../package.json; the compiled tree is a package of its own.
   const { name, version, type } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   writeFileSync(join(next, 'package.json'), `${JSON.stringify({ name, version, type, private: true }, null, 2)}\n`);
+  // The serving code and its dependencies in one module (scripts/bundle.mjs).
+  const bundled = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), next], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (bundled.status !== 0) {
+    rmSync(next, { recursive: true, force: true });
+    throw new Error(`bundling failed (exit ${bundled.status ?? bundled.signal})`);
+  }
   // The PGlite folder a first start copies instead of running initdb (prisma/pglite-template.ts),
   // taken over from the last build when PGlite and the migrations are unchanged.
   const template = spawnSync(

@@ -4,8 +4,8 @@ import { Agent } from 'undici';
 import { internalTokens, type InternalTokens } from '../../core/identity/internal-token.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { SubgraphName } from '../../schema/subgraph-names.ts';
-import { subgraphDefinition } from '../../subgraphs/registry.ts';
-import { buildExecutableSubgraph } from '../../subgraphs/shared/build-subgraph-schema.ts';
+import { localSubgraphs, type LocalSubgraphs } from '../executor/local-subgraphs.ts';
+import type { SubgraphLocation } from '../executor/subgraph-locations.ts';
 import { startWebhookDelivery } from '../../subgraphs/webhooks/delivery/start-delivery.ts';
 import type { EdgeContext } from '../executor/edge-context.ts';
 import { operationExecutor, type ExecuteOperation } from '../executor/execute-operation.ts';
@@ -36,7 +36,7 @@ export interface GatewayServices {
   readonly metrics: GatewayMetrics;
   readonly usage: UsageRecorder;
   readonly tokens: InternalTokens;
-  readonly localSchemas: ReadonlyMap<SubgraphName, GraphQLSchema>;
+  readonly localSchemas: LocalSubgraphs;
   readonly apollo: ApolloServer<EdgeContext>;
   /** A copy of the API schema without Apollo's field instrumentation, so graphql-js runs the subscription resolvers. */
   apiSchema(): GraphQLSchema;
@@ -83,10 +83,12 @@ export async function buildGatewayServices(
   lifecycle.onShutdown('stop services', 'event bus metrics', observeEventBus(events, metrics));
 
   const tokens = internalTokens(config.internalToken);
-  const localSchemas = new Map<SubgraphName, GraphQLSchema>();
-  for (const [name, location] of Object.entries(config.subgraphs)) {
-    if (location.kind === 'in-process') localSchemas.set(name, buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices));
-  }
+  // Built on first use or by warm() once listening (local-subgraphs.ts); their modules load then too.
+  const inProcess = (Object.entries(config.subgraphs) as Array<[SubgraphName, SubgraphLocation]>).filter(([, location]) => location.kind === 'in-process').map(([name]) => name);
+  const localSchemas = localSubgraphs(inProcess, async (name) => {
+    const [{ subgraphDefinition }, { buildExecutableSubgraph }] = await Promise.all([import('../../subgraphs/registry.ts'), import('../../subgraphs/shared/build-subgraph-schema.ts')]);
+    return buildExecutableSubgraph(subgraphDefinition(name), platform.subgraphServices);
+  });
 
   const apiKeys = apiKeyVerifier({ prisma, events, logger, cacheTtlMs: config.apiKeyCacheTtlMs });
   lifecycle.onShutdown('stop services', 'api key verifier', () => apiKeys.close());
@@ -113,6 +115,7 @@ export async function buildGatewayServices(
     logger,
     production: config.env === 'production',
     landingPage: config.landingPage,
+    apolloDataCollection: config.apolloDataCollection,
     trustedDocuments: config.trustedDocuments,
     exposeStackTraces: config.exposeStackTraces,
     operationLimits: config.operationLimits,

@@ -1,8 +1,19 @@
+import { existsSync } from 'node:fs';
 import { loadDependenciesWithoutSourceMaps } from './dependencies-first.ts';
 
-// `npm start`'s entry point. Source maps for the gateway's own modules only (stack
-// traces in logs point at the .ts sources); the dependencies' maps are not kept.
-process.setSourceMapsEnabled(false);
-await loadDependenciesWithoutSourceMaps(process.env);
-process.setSourceMapsEnabled(true);
-await import('./serve.ts');
+// `npm start`'s entry point. The build bundles the serving code and its
+// dependencies into one module (scripts/bundle.mjs), which loads in about half
+// the time of its 2,400 files; its source map holds the gateway's own modules
+// only, so stack traces in logs point at the .ts sources and no dependency's map
+// is kept. Without a bundle (run from source, or built without esbuild), the
+// dependencies load first with maps off, then the gateway with maps on.
+const bundle = new URL('./serve.bundle.js', import.meta.url);
+if (existsSync(bundle)) {
+  process.setSourceMapsEnabled(true);
+  await import(bundle.href);
+} else {
+  process.setSourceMapsEnabled(false);
+  await loadDependenciesWithoutSourceMaps(process.env);
+  process.setSourceMapsEnabled(true);
+  await import('./serve.ts');
+}

@@ -118,6 +118,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     platform.announceListeningUrl(url);
     startupMs = Math.round(performance.now());
     logger.info({ url, startupMs: Date.now() - startedAt, database: config.database.kind, redis: config.redis.kind }, 'gateway ready');
+    void services.localSchemas.warm((subgraph, error) => logger.error({ err: error, subgraph }, 'an in-process subgraph could not be built; its requests fail'));
     return { server, url, usage: services.usage, webSocketUsage, close: () => lifecycle.shutdown() };
   } catch (error) {
     await lifecycle.shutdown();

@@ -11,7 +11,8 @@ import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
 export interface InProcessDataSourceOptions {
-  readonly schema: GraphQLSchema;
+  /** The subgraph's schema, built on first use (local-subgraphs.ts). */
+  readonly schema: () => Promise<GraphQLSchema>;
   /** Checks the edge's internal token (once per client request). */
   readonly verify: PerRequestVerifier;
   readonly mask: MaskOptions;
@@ -38,12 +39,13 @@ export class InProcessDataSource implements GraphQLDataSource<EdgeContext> {
     } catch (error) {
       return { errors: [maskError({ message: (error as Error).message, extensions: (error as { extensions?: Record<string, unknown> }).extensions ?? {} }, error, this.options.mask)] };
     }
-    const prepared = this.document(request.query ?? '');
+    const schema = await this.options.schema();
+    const prepared = this.document(schema, request.query ?? '');
     if ('refusal' in prepared) return prepared.refusal;
     const document = prepared.document;
     const contextValue: SubgraphContext = { principal: call.principal, requestId: call.requestId, clientAddress: call.clientAddress, provenCallers: call.provenCallers ?? [], causedBy: call.causedBy ?? [] };
     const result = await execute({
-      schema: this.options.schema,
+      schema,
       document,
       variableValues: request.variables ?? null,
       operationName: request.operationName ?? null,
@@ -57,7 +59,7 @@ export class InProcessDataSource implements GraphQLDataSource<EdgeContext> {
     };
   }
 
-  private document(query: string): { document: DocumentNode } | { refusal: GatewayGraphQLResponse } {
+  private document(schema: GraphQLSchema, query: string): { document: DocumentNode } | { refusal: GatewayGraphQLResponse } {
     const cached = this.documents.get(query);
     if (cached) return { document: cached };
     let document: DocumentNode;
@@ -66,7 +68,7 @@ export class InProcessDataSource implements GraphQLDataSource<EdgeContext> {
     } catch (error) {
       return { refusal: { errors: [{ message: (error as Error).message, extensions: { code: 'VALIDATION_ERROR' } }] } };
     }
-    const problems = validate(this.options.schema, document);
+    const problems = validate(schema, document);
     if (problems.length > 0) {
       return { refusal: { errors: problems.map((problem) => ({ message: problem.message, extensions: { code: 'VALIDATION_ERROR' } })) } };
     }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
+import type { LocalSubgraphs } from './local-subgraphs.ts';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import type { PlanNode, QueryPlan } from '@apollo/query-planner';
 import { levelScheduledPlan } from './level-scheduled-plan.ts';
@@ -41,7 +42,7 @@ const UPSTREAM_SUBGRAPHS: ReadonlySet<string> = new Set([...MODULE_SLUGS, ...V1_
 export interface SupergraphServerOptions {
   readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
   /** Executable schemas of the subgraphs that run in this process. */
-  readonly localSchemas: ReadonlyMap<SubgraphName, GraphQLSchema>;
+  readonly localSchemas: LocalSubgraphs;
   readonly tokens: InternalTokens;
   /** Keep-alive pool for the remote subgraphs' fetches. */
   readonly dispatcher: Dispatcher;
@@ -57,6 +58,8 @@ export interface SupergraphServerOptions {
   readonly trustedDocuments?: TrustedDocumentsOptions | null;
   /** EXPOSE_STACK_TRACES: never in production. */
   readonly exposeStackTraces: boolean;
+  /** @apollo/gateway's own data collection (APOLLO_DATA_COLLECTION). @default false */
+  readonly apolloDataCollection?: boolean;
   readonly operationLimits: OperationLimits;
   /** Told of each subgraph fetch (metrics). @default no-op */
   readonly onFetch?: FetchObserver;
@@ -113,6 +116,13 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
   const remote = (name: string) => options.subgraphs[name as SubgraphName]?.kind === 'remote';
   const batchedRequests = new WeakSet<object>();
   const rescheduled = new WeakMap<QueryPlan, boolean>();
+  // @apollo/gateway 2.14 starts "data collection" in its constructor unless
+  // APOLLO_TELEMETRY_DISABLED is set: it probes the Alibaba, AWS, Azure and GCP
+  // metadata addresses and reports to usage-reporting.api.apollographql.com every
+  // hour. A gateway must not call anywhere it was not told to (and in a locked-down
+  // network the probes are noise in the egress logs), so it is off unless asked for;
+  // the environment variable is Apollo's only switch.
+  if (!options.apolloDataCollection) process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name }): GraphQLDataSource<EdgeContext> => {
@@ -125,8 +135,8 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
           new PooledRemoteDataSource({ name, url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name), batchedRequests }),
         );
       }
-      const schema = options.localSchemas.get(name as SubgraphName);
-      if (!schema) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
+      if (!options.localSchemas.names.has(name as SubgraphName)) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
+      const schema = () => options.localSchemas.schema(name as SubgraphName);
       return observe(new InProcessDataSource({ schema, verify, mask, proofs: options.tokens.proofs }));
     },
     logger: options.logger,

@@ -1,4 +1,3 @@
-import type { GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Database } from '../../prisma/database.ts';
 import type { SubgraphName } from '../../schema/subgraph-names.ts';
@@ -28,7 +27,8 @@ export interface HealthOptions {
   readonly database: Database;
   readonly redis: Redis | null;
   readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
-  readonly localSchemas: ReadonlyMap<SubgraphName, GraphQLSchema>;
+  /** In-process subgraphs: down once building the schema failed (gateway/executor/local-subgraphs.ts). */
+  readonly localSchemas: { healthy(name: SubgraphName): boolean };
   readonly tokens: InternalTokens;
   /** The module and /v1 upstreams: last probe and use. */
   readonly upstreams: UpstreamHealthSource;
@@ -76,7 +76,7 @@ export function healthChecks(options: HealthOptions) {
   const subgraph = (name: SubgraphName): Promise<CheckResult> => {
     const location = options.subgraphs[name] ?? { kind: 'in-process' };
     if (location.kind === 'in-process') {
-      return Promise.resolve({ status: options.localSchemas.has(name) ? 'up' : 'down', location: 'in-process' });
+      return Promise.resolve({ status: options.localSchemas.healthy(name) ? 'up' : 'down', location: 'in-process' });
     }
     return timed(async () => {
       const token = await options.tokens.sign({ principal: null, requestId: 'health', clientAddress: null });

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +54,9 @@ describe('npm start on embedded defaults', () => {
     expect(nodeArgs).toContain('--max-semi-space-size=64');
     expect(procEnviron(pid)['NODE_OPTIONS']).toBe('--inspect-port=0');
 
-    // And from the inside: no loader flags, no tsx or esbuild module loaded, source maps on.
+    // And from the inside: no loader flags, no tsx or esbuild module loaded, source maps on,
+    // the build's bundle serving (scripts/bundle.mjs) with a map of our own sources only.
+    const bundleUrl = pathToFileURL(join(ROOT, 'dist/gateway/app/serve.bundle.js')).href;
     const inside = (await evaluateInProcess(
       pid,
       () => output,
@@ -61,21 +64,23 @@ describe('npm start on embedded defaults', () => {
         execArgv: process.execArgv,
         main: process.argv[1],
         sourceMaps: process.sourceMapsEnabled,
-        ownMap: Boolean(require('node:module').findSourceMap(require('node:url').pathToFileURL(${JSON.stringify(join(ROOT, 'dist/gateway/app/start-gateway.js'))}).href)),
+        bundleSources: require('node:module').findSourceMap(${JSON.stringify(bundleUrl)})?.payload.sources ?? [],
         dependencyMap: Boolean(require('node:module').findSourceMap(require.resolve('@apollo/gateway', { paths: [${JSON.stringify(ROOT)}] }))),
         cjsModules: Object.keys(require.cache).length,
         loaderModules: Object.keys(require.cache).filter((path) => /[\\\\/]node_modules[\\\\/](tsx|esbuild|typescript)[\\\\/]/.test(path)),
       })`,
     )) as string;
-    const report = JSON.parse(inside) as { execArgv: string[]; main: string; sourceMaps: boolean; ownMap: boolean; dependencyMap: boolean; cjsModules: number; loaderModules: string[] };
+    const report = JSON.parse(inside) as { execArgv: string[]; main: string; sourceMaps: boolean; bundleSources: string[]; dependencyMap: boolean; cjsModules: number; loaderModules: string[] };
     expect(report.execArgv).toEqual(nodeArgs);
     expect(report.main).toBe(join(ROOT, entry));
     expect(report.sourceMaps).toBe(true);
-    // Stack traces map the gateway's own modules; the dependencies' maps are not kept in memory.
-    expect(report.ownMap).toBe(true);
+    // Stack traces map the gateway's own modules to their .ts sources; no dependency's map is kept in memory.
+    expect(report.bundleSources.length).toBeGreaterThan(200);
+    expect(report.bundleSources.filter((source) => !source.endsWith('.ts') || source.includes('node_modules'))).toEqual([]);
+    expect(report.bundleSources).toContain(pathToFileURL(join(ROOT, 'gateway/app/start-gateway.ts')).href);
     expect(report.dependencyMap).toBe(false);
-    // The cache holds the CommonJS dependencies (graphql, Apollo), so an empty loader list means something.
-    expect(report.cjsModules).toBeGreaterThan(100);
+    // The cache holds the dependencies left outside the bundle (Prisma's runtime, pino), so an empty loader list means something.
+    expect(report.cjsModules).toBeGreaterThan(10);
     expect(report.loaderModules).toEqual([]);
 
     const second = spawnSync(process.execPath, [...nodeArgs, entry], {

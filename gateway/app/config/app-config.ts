@@ -62,6 +62,8 @@ export interface AppConfig {
   /** Our own subgraphs, or with an external supergraph the ones it names (all remote). */
   readonly subgraphs: Readonly<Record<SubgraphName, SubgraphLocation>>;
   readonly subgraphFetch: SubgraphFetchConfig;
+  /** APOLLO_DATA_COLLECTION: let @apollo/gateway probe cloud metadata and report to Apollo hourly (off unless set). */
+  readonly apolloDataCollection: boolean;
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly registrationEnabled: boolean;
   readonly apiKeyCacheTtlMs: number;

@@ -38,6 +38,7 @@ export const environmentSchema = z.object({
     .transform((value) => value.split(',').map((name) => name.trim()).filter(Boolean))
     .default([]),
   SUBGRAPH_FETCH_BATCHING: boolean.default(true),
+  APOLLO_DATA_COLLECTION: boolean.default(false),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   REGISTRATION_ENABLED: boolean.default(true),

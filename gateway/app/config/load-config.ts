@@ -117,6 +117,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     supergraph,
     subgraphs,
     subgraphFetch: { connectionsPerSubgraph: env.SUBGRAPH_CONNECTIONS, deduplicationExcluded: env.SUBGRAPH_DEDUP_EXCLUDE, batching: env.SUBGRAPH_FETCH_BATCHING },
+    apolloDataCollection: env.APOLLO_DATA_COLLECTION,
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD } : null,
     registrationEnabled: env.REGISTRATION_ENABLED,
     apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
