@@ -139,6 +139,7 @@ async function main(): Promise<{ rows: Row[]; bodyBytes: number }> {
       // The flags `npm start` runs the gateway with (package.json).
       nodeArgs: [...served.nodeFlags, ...profile(name.replace(/\W+/g, '-'))],
       env: {
+        ...served.startEnv,
         NODE_ENV: 'production',
         HOST: '127.0.0.1',
         PORT: String(port),

@@ -30,10 +30,12 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^USER node$/m);
   });
 
-  it('runs the same node command as npm start, in exec form so signals reach node', () => {
-    const { nodeFlags, entry } = compiledEntry('start');
-  const nodeArgs = [...nodeFlags];
-    expect(execForm('CMD')).toEqual(['node', ...nodeArgs, entry]);
+  it('runs the same node command as npm start, in exec form so signals reach node, with the environment npm start gives it', () => {
+    const { nodeFlags, entry, startEnv } = compiledEntry('start');
+    expect(execForm('CMD')).toEqual(['node', ...nodeFlags, entry]);
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(Object.keys(startEnv).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(startEnv)) expect(runtime, name).toMatch(new RegExp(`^(ENV)?\\s+${name}=${value}( \\\\)?$`, 'm'));
   });
 
   describe('its CMD and HEALTHCHECK as plain processes against dist/', () => {
@@ -56,6 +58,7 @@ describe('Dockerfile', () => {
         TRAINING_CALLBACK_SECRET: 't'.repeat(40),
         UPSTREAM_SIGNING_SECRET: 'u'.repeat(40),
         LOG_LEVEL: 'warn',
+        ...compiledEntry('start').startEnv,
       };
       const [program, ...args] = execForm('CMD');
       expect(program).toBe('node');

@@ -36,10 +36,11 @@ describe('the compiled gateway as npm start runs it', () => {
     folder = mkdtempSync(join(tmpdir(), 'compiled-gateway-'));
     connections = join(folder, 'connections.jsonl');
     const port = await freePort();
-    const { entry, nodeFlags } = compiledEntry('start');
+    const { entry, nodeFlags, startEnv } = compiledEntry('start');
     gateway = await startNodeProcess({
       entry,
       nodeFlags: [...nodeFlags, '--import', './test/support/outbound-connections-probe.mjs'],
+      startEnv,
       env: {
         PORT: String(port),
         HOST: '127.0.0.1',

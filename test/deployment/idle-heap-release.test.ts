@@ -15,7 +15,7 @@ interface ProcessSection {
  * on its own. The gateway must hand it back once it is quiet (bench/README.md).
  */
 describe('the compiled gateway, as npm start runs it, once idle', () => {
-  const { nodeFlags, entry } = compiledEntry('start');
+  const { nodeFlags, entry, startEnv } = compiledEntry('start');
   let gateway: StartedProcess;
   let url = '';
   beforeAll(async () => {
@@ -25,6 +25,7 @@ describe('the compiled gateway, as npm start runs it, once idle', () => {
     gateway = await startNodeProcess({
       entry,
       nodeFlags,
+      startEnv,
       env: { PORT: String(port), HOST: '127.0.0.1', PGLITE_DATA_DIR: 'memory://', LOG_LEVEL: 'warn' },
       ready: /Gateway ready/,
       timeoutMs: 90_000,

@@ -13,7 +13,7 @@ const baseEnv = () => ({ PATH: process.env['PATH'] ?? '', HOME: process.env['HOM
 /** What `npm start` runs, on embedded defaults: nothing configured but a port and a data folder. */
 describe('npm start on embedded defaults', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gateway-start-'));
-  const { nodeFlags, entry } = compiledEntry('start');
+  const { nodeFlags, entry, startEnv } = compiledEntry('start');
   const nodeArgs = [...nodeFlags];
   const groups: number[] = [];
   beforeAll(() => ensureBuilt(), 120_000);
@@ -53,6 +53,8 @@ describe('npm start on embedded defaults', () => {
     expect(nodeArgs).not.toContain('--enable-source-maps');
     expect(nodeArgs).toContain('--max-semi-space-size=64');
     expect(procEnviron(pid)['NODE_OPTIONS']).toBe('--inspect-port=0');
+    // glibc's malloc settings reach the serving process (they are read once, at its start).
+    expect(procEnviron(pid)).toMatchObject({ MALLOC_ARENA_MAX: '2', ...startEnv });
 
     // And from the inside: no loader flags, no tsx or esbuild module loaded, source maps on,
     // the build's bundle serving (scripts/bundle.mjs) with a map of our own sources only.

@@ -15,12 +15,19 @@ export const GATEWAY_ENTRY = 'gateway/app/main.ts';
  * its last step (the one after it builds dist/ when stale), read from package.json so
  * tests and benches run exactly what users run; build first with build.ts's ensureBuilt.
  */
-export function compiledEntry(script: 'start' | 'subgraph' = 'start'): { readonly entry: string; readonly nodeFlags: readonly string[] } {
+export function compiledEntry(script: 'start' | 'subgraph' = 'start'): { readonly entry: string; readonly nodeFlags: readonly string[]; readonly startEnv: Readonly<Record<string, string>> } {
   const text = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[script] ?? '';
-  const [program, ...args] = text.split('&&').at(-1)?.trim().split(/\s+/) ?? [];
+  const words = text.split('&&').at(-1)?.trim().split(/\s+/) ?? [];
+  // Leading NAME=value words are the environment the script gives node (glibc's malloc settings).
+  const startEnv: Record<string, string> = {};
+  while (words[0] && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+    const [name = '', ...value] = words.shift()!.split('=');
+    startEnv[name] = value.join('=');
+  }
+  const [program, ...args] = words;
   const entry = args.at(-1);
-  if (program !== 'node' || entry === undefined || !entry.endsWith('.js')) throw new Error(`package.json "${script}" does not end with 'node … <entry>.js': ${text}`);
-  return { entry, nodeFlags: args.slice(0, -1) };
+  if (program !== 'node' || entry === undefined || !entry.endsWith('.js')) throw new Error(`package.json "${script}" does not end with '[NAME=value …] node … <entry>.js': ${text}`);
+  return { entry, nodeFlags: args.slice(0, -1), startEnv };
 }
 
 /** `npm run subgraph`'s entry point. */
@@ -46,6 +53,8 @@ export interface NodeProcessOptions {
   readonly args?: readonly string[];
   /** The child's whole environment beside PATH and HOME: nothing else of ours leaks in. */
   readonly env: Record<string, string>;
+  /** What the package.json script sets before node (compiledEntry), beneath `env`. */
+  readonly startEnv?: Readonly<Record<string, string>>;
   readonly nodeFlags?: readonly string[];
   /** `taskset -c <cpus>`: benches pin each process to its own core. */
   readonly pinToCpus?: string;
@@ -114,7 +123,7 @@ export function untilReady(
  */
 export async function startNodeProcess(options: NodeProcessOptions): Promise<StartedProcess> {
   const [command, args] = commandOf(options);
-  const child = spawn(command, args, { cwd: ROOT, env: { ...baseEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: ROOT, env: { ...baseEnv(), ...options.startEnv, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let output = '';
   const ready = untilReady(child, exited, options.ready, options.entry, options.timeoutMs ?? 20_000, (text) => (output = text));
