@@ -40,6 +40,31 @@ const EXTERNAL = [
 
 const toPosix = (path) => path.split(sep).join('/');
 
+/**
+ * Required by @apollo/gateway only for its data collection (utilities/opentelemetry.js),
+ * which the gateway turns off unless APOLLO_DATA_COLLECTION is set; main.ts serves
+ * the unbundled modules when it is. In the bundle each is an empty module.
+ */
+export const LEFT_OUT = [
+  '@opentelemetry/exporter-metrics-otlp-http',
+  '@opentelemetry/resource-detector-alibaba-cloud',
+  '@opentelemetry/resource-detector-aws',
+  '@opentelemetry/resource-detector-azure',
+  '@opentelemetry/resource-detector-gcp',
+  '@opentelemetry/sdk-metrics',
+];
+
+function leftOut() {
+  const names = new Set(LEFT_OUT);
+  return {
+    name: 'left-out',
+    setup(build) {
+      build.onResolve({ filter: /^@opentelemetry\// }, (args) => (names.has(args.path) && args.importer.includes(`${sep}@apollo${sep}gateway${sep}`) ? { path: args.path, namespace: 'left-out' } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    },
+  };
+}
+
 /** `import.meta.url` of each module under the compiled tree, as if it were loaded on its own. */
 function ownModuleUrls(distRoot) {
   return {
@@ -91,7 +116,7 @@ function encodeValue(value) {
 
 /** Drops every mapping into a dependency's sources, and those sources; mappings stay relative as the format requires. */
 export function ownSourcesOnly(map) {
-  const keep = map.sources.map((source) => !source.includes('node_modules/'));
+  const keep = map.sources.map((source) => !source.includes('node_modules/') && !source.startsWith('left-out:'));
   const newIndex = [];
   const sources = [];
   map.sources.forEach((source, index) => {
@@ -169,7 +194,7 @@ export async function bundle(distFolder, { log = console.error } = {}) {
     minifyIdentifiers: false,
     legalComments: 'none',
     logLevel: 'error',
-    plugins: [ownModuleUrls(distRoot)],
+    plugins: [ownModuleUrls(distRoot), leftOut()],
     banner: {
       js: [
         "import { createRequire as __createRequire } from 'node:module';",

@@ -47,7 +47,14 @@ export async function bulkServices(config: AppConfig, storage: Storage, services
       },
       { pollMs: config.bulk.pollMs },
     );
-    lifecycle.onShutdown('stop workers', 'bulk worker', () => worker.stop());
+    // Jobs queued on any replica reach every worker over the bus; polling only catches what no event announces.
+    const unsubscribe = storage.shared.events.subscribe((event) => {
+      if (event.type === 'bulk.operation_updated' && event.payload.status === 'queued') worker.wake();
+    });
+    lifecycle.onShutdown('stop workers', 'bulk worker', () => {
+      unsubscribe();
+      return worker.stop();
+    });
   }
   const options = { prisma, intake, maxBytes: config.bulk.maxBytes, exportFiles, secret: config.v1.callbackSecret };
   return { routes: bulkRoutes(options), router: bulkDownloadRouter(options) };

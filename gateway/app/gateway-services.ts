@@ -101,11 +101,17 @@ export async function buildGatewayServices(
   // Remote subgraph fetches reuse connections: one pool per subgraph origin.
   const subgraphPool = new Agent({ keepAliveTimeout: 30_000, connections: config.subgraphFetch.connectionsPerSubgraph });
   lifecycle.onShutdown('stop services', 'subgraph connection pool', () => subgraphPool.close());
+  // The API schema as plain SDL-built types, for bulk rows' coercion; made when first
+  // asked for (bulk jobs only), not at every start and schema load (about 50 ms).
+  let loadedApiSchema: GraphQLSchema | null = null;
   let apiSchema: GraphQLSchema | null = null;
   const composed = edgeDocuments();
   const apollo = createSupergraphServer({
     edgeDocuments: composed,
-    onApiSchema: (schema) => (apiSchema = buildSchema(printSchema(schema))),
+    onApiSchema: (schema) => {
+      loadedApiSchema = schema;
+      apiSchema = null;
+    },
     subgraphs: config.subgraphs,
     localSchemas,
     tokens,
@@ -151,7 +157,8 @@ export async function buildGatewayServices(
     localSchemas,
     apollo,
     apiSchema() {
-      if (!apiSchema) throw new Error('The gateway has not loaded its schema');
+      if (!loadedApiSchema) throw new Error('The gateway has not loaded its schema');
+      apiSchema ??= buildSchema(printSchema(loadedApiSchema));
       return apiSchema;
     },
     authenticate: authenticator({

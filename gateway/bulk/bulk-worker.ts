@@ -6,8 +6,14 @@ import { runExport } from './export-runner.ts';
 import { announce, runImport } from './import-runner.ts';
 
 export interface BulkWorkerOptions {
-  /** BULK_POLL_MS: how often an idle worker looks for a job. */
+  /** BULK_POLL_MS: how often an idle worker looks for a job it was not woken for (lapsed leases, delayed jobs). */
   readonly pollMs: number;
+}
+
+export interface BulkWorker {
+  /** A job was queued (on any replica): look now instead of at the next poll. */
+  wake(): void;
+  stop(): Promise<void>;
 }
 
 /** Claims the next due job and, when this claim started it, announces that it runs. */
@@ -24,9 +30,12 @@ export async function takeNextJob(runtime: Pick<BulkRuntime, 'prisma' | 'queue' 
  * it to its end (or until shutdown gives it back). Several gateways share the
  * jobs; a job belongs to one of them at a time, through its lease.
  */
-export function startBulkWorker(runtime: Omit<BulkRuntime, 'stopping'>, options: BulkWorkerOptions): { stop(): Promise<void> } {
+export function startBulkWorker(runtime: Omit<BulkRuntime, 'stopping'>, options: BulkWorkerOptions): BulkWorker {
   let stopping = false;
   const stop = new AbortController();
+  // Set by wake(); the idle sleep ends early, and a wake-up during a job makes the next look immediate.
+  let woken = false;
+  let nap: AbortController | null = null;
   const full: BulkRuntime = { ...runtime, stopping: () => stopping };
 
   const runOne = async (): Promise<boolean> => {
@@ -54,11 +63,23 @@ export function startBulkWorker(runtime: Omit<BulkRuntime, 'stopping'>, options:
         // The database is down or the job vanished: try again after a pause.
         runtime.logger.warn({ err: error }, 'the bulk worker could not take a job');
       }
-      if (!worked && !stopping) await sleep(options.pollMs, undefined, { signal: stop.signal }).catch(() => undefined);
+      if (worked || stopping) continue;
+      if (woken) {
+        woken = false;
+        continue;
+      }
+      nap = new AbortController();
+      await sleep(options.pollMs, undefined, { signal: AbortSignal.any([stop.signal, nap.signal]) }).catch(() => undefined);
+      nap = null;
+      woken = false;
     }
   })();
 
   return {
+    wake() {
+      woken = true;
+      nap?.abort();
+    },
     async stop() {
       stopping = true;
       stop.abort();

@@ -77,7 +77,7 @@ export const environmentSchema = z.object({
   BULK_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
   BULK_BATCH_SIZE: z.coerce.number().int().min(1).max(4_096).default(512),
   BULK_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
-  BULK_POLL_MS: z.coerce.number().int().min(10).default(500),
+  BULK_POLL_MS: z.coerce.number().int().min(10).default(5_000),
   WEBHOOK_WORKER_ENABLED: boolean.default(true),
   WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(50),
