@@ -39,4 +39,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form, node as PID 1's only process: SIGTERM reaches the gateway, which drains.
 # The same command as package.json's "start" after its build step (a test keeps them equal).
-CMD ["node", "--max-semi-space-size=64", "dist/gateway/app/main.js"]
+CMD ["node", "--max-semi-space-size=64", "--max-old-space-size=512", "dist/gateway/app/main.js"]
