@@ -27,7 +27,7 @@ async function bodyOf(exchange: Exchange, route: BridgeRoute): Promise<unknown> 
   if (raw.length > 0 && !isJson(exchange.request.headers['content-type'])) {
     throw validationError("Expected Content-Type 'application/json'", 'body');
   }
-  const parsed = parseJsonBody(raw);
+  const parsed = parseJsonBody(raw, exchange.jsonMaxDepth);
   if (parsed === undefined && route.body.safeParse(undefined).success === false) throw validationError('Request body must be a JSON object', 'body');
   return validInput(route.body, parsed);
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { containThrows } from '../core/faults/contain.ts';
+import type { FaultLedger } from '../core/faults/fault-ledger.ts';
+import { parseRequestTarget, ROOT_TARGET } from '../core/http/request-target.ts';
 import type { IncomingMessage } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AnyPlatformEvent } from '../schema/events.ts';
 import { clientAddress } from '../core/http/client-address.ts';
 import type { Logger } from '../core/logger.ts';
@@ -17,6 +20,8 @@ export interface LegacyWsOptions extends ConnectionAdmissionOptions {
   readonly logger: Logger;
   /** Connection counts and one usage record per message, like HTTP requests. */
   readonly usage: WebSocketUsage;
+  /** Told of a message handler that threw (the connection is closed with 1011). */
+  readonly faults: FaultLedger;
 }
 
 const TRAINING_EVENTS = ['training.progress', 'training.completed', 'training.failed'] as const;
@@ -81,7 +86,11 @@ export function legacyWsServer(options: LegacyWsOptions): { readonly sockets: We
     options.usage.opened();
     socket.once('close', () => options.usage.closed());
     socket.on('error', (error) => options.logger.debug({ err: error }, 'legacy /ws socket error'));
-    socket.on('message', (data) => {
+    const contained = (error: unknown): void => {
+      options.faults.contained('websocket', error, connectionId);
+      socket.close(1011, 'Internal server error');
+    };
+    socket.on('message', containThrows((data: RawData) => {
       const started = performance.now();
       const answer = (reply: Record<string, unknown>, status: number, operationName: string | null) => {
         void send(socket, reply);
@@ -105,9 +114,9 @@ export function legacyWsServer(options: LegacyWsOptions): { readonly sockets: We
       const type = (message as { type?: unknown } | null)?.type;
       if (type === 'ping') answer({ type: 'pong', timestamp: new Date().toISOString() }, 200, 'ping');
       else answer({ type: 'error', error: `Unknown message type '${String(type)}'` }, 400, null);
-    });
+    }, contained));
 
-    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    const url = (parseRequestTarget(request.url) ?? ROOT_TARGET);
     const credentials = connectionCredentials(undefined, request, url);
     const address = clientAddress(request, options.trustProxy);
     const end = (reason: Parameters<typeof closeFrameOf>[0]): void => socket.close(...closeFrameOf(reason));

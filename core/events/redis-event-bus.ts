@@ -3,6 +3,13 @@ import type { AnyPlatformEvent } from '../../schema/events.ts';
 import type { Logger } from '../logger.ts';
 import type { EventBus } from './event-bus.ts';
 import { rateLimitedWarning } from '../rate-limited-warning.ts';
+import { containThrows } from '../faults/contain.ts';
+
+/** A parsed message that has the shape every event has; anything else on the channel is dropped. */
+function asEvent(parsed: unknown): AnyPlatformEvent | null {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  return typeof (parsed as { type?: unknown }).type === 'string' ? (parsed as AnyPlatformEvent) : null;
+}
 
 export interface RedisEventBusOptions {
   /** Used for PUBLISH; a duplicate connection is opened for SUBSCRIBE. */
@@ -25,15 +32,17 @@ export async function redisEventBus(options: RedisEventBusOptions): Promise<Even
   const listeners = new Set<(event: AnyPlatformEvent) => void>();
   const resumedListeners = new Set<() => void>();
 
-  subscriber.on('message', (received: string, message: string) => {
+  // Whatever another process (or anyone with access to Redis) publishes is input: a
+  // message that is not an event is dropped, and a listener that throws costs that event only.
+  const deliver = (received: string, message: string): void => {
     if (received !== channel) return;
-    let event: AnyPlatformEvent;
+    let event: AnyPlatformEvent | null;
     try {
-      event = JSON.parse(message) as AnyPlatformEvent;
+      event = asEvent(JSON.parse(message));
     } catch {
-      options.logger.warn({ channel }, 'dropped an unreadable event');
-      return;
+      event = null;
     }
+    if (!event) return void options.logger.warn({ channel }, 'dropped an unreadable event');
     for (const listener of [...listeners]) {
       try {
         listener(event);
@@ -41,7 +50,11 @@ export async function redisEventBus(options: RedisEventBusOptions): Promise<Even
         options.logger.error({ err: error, eventType: event.type }, 'event listener failed');
       }
     }
-  });
+  };
+  subscriber.on(
+    'message',
+    containThrows(deliver, (error) => options.logger.error({ err: error, channel }, 'event bus message handler failed')),
+  );
 
   // Whatever was published while the subscriber was away never reaches it, and the
   // publisher cannot tell (PUBLISH succeeds with nobody listening). So after every

@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { contractCodeOf } from '../errors/errors.ts';
+import { contractCodeOf, validationError } from '../errors/errors.ts';
 import { classifyFailure, contractErrorFor } from '../errors/failure-class.ts';
+import type { FaultLedger } from '../faults/fault-ledger.ts';
 import type { Logger } from '../logger.ts';
 import { countBytesOut } from './byte-counter.ts';
 import type { EdgePlugin } from './edge-plugin.ts';
 import { newExchange, type Exchange, type Route, type RouteMethods, type RouteTable, type Router } from './exchange.ts';
+import { parseRequestTarget, ROOT_TARGET } from './request-target.ts';
 import { sendErrorEnvelope, sendErrorFromGraphQL } from './respond.ts';
 
 export interface EdgePipelineOptions {
@@ -16,6 +18,8 @@ export interface EdgePipelineOptions {
   /** Path patterns (the REST bridge), tried in order after the exact paths. */
   readonly routers?: readonly Router[];
   readonly logger: Logger;
+  /** Told of throws from response hooks, and of the requests in flight. */
+  readonly faults: FaultLedger;
 }
 
 export type Admission = (exchange: Exchange) => Promise<GraphQLError | null>;
@@ -54,16 +58,37 @@ export function edgePipeline(options: EdgePipelineOptions): (request: IncomingMe
   const run = (exchange: Exchange, route: Route): Promise<void> =>
     wrappers.reduceRight<() => Promise<void>>((inner, plugin) => () => plugin.wrapRoute!(exchange, inner), () => route(exchange))();
 
-  return async (request, response) => {
-    const exchange = newExchange(request, response);
-    for (const plugin of plugins) if (plugin.onRequest?.(exchange)) return;
+  const answerFailure = (exchange: Exchange, error: unknown): void => {
+    // Classified once here: a dependency that is down is a 503 naming it, a client mistake a 400.
+    const classified = error instanceof GraphQLError && contractCodeOf(error) ? error : (contractErrorFor(classifyFailure(error)) ?? error);
+    const code = classified instanceof GraphQLError ? contractCodeOf(classified) : undefined;
+    if (!code || code === 'INTERNAL_ERROR') options.logger.error({ err: error, requestId: exchange.requestId }, 'request failed');
+    const { response } = exchange;
+    if (response.headersSent) return void response.end();
+    if (classified instanceof GraphQLError && code) return sendErrorFromGraphQL(response, exchange.requestId, classified);
+    sendErrorEnvelope(response, exchange.requestId, 'INTERNAL_ERROR');
+  };
+
+  const reportWhenDone = (exchange: Exchange): void => {
     const started = performance.now();
-    const bytesOut = countBytesOut(response);
-    response.once('finish', () => {
+    const bytesOut = countBytesOut(exchange.response);
+    exchange.response.once('finish', () => {
       const done = { latencyMs: Math.round((performance.now() - started) * 100) / 100, bytesOut: bytesOut() };
-      for (const plugin of finishers) plugin.onResponse!(exchange, done);
+      // Each hook on its own: one that throws (after the answer went out) costs its own report only.
+      for (const plugin of finishers) {
+        try {
+          plugin.onResponse!(exchange, done);
+        } catch (error) {
+          options.faults.contained('response-hook', error, exchange.requestId);
+        }
+      }
     });
+  };
+
+  const serve = async (exchange: Exchange, target: URL | null): Promise<void> => {
+    const { request, response } = exchange;
     try {
+      if (!target) throw validationError('Malformed request target');
       const found = match(exchange.url.pathname);
       // Router routes (the REST bridge) name their own pattern when they run.
       if (found?.exact) exchange.route = `${request.method} ${exchange.url.pathname}`;
@@ -72,13 +97,22 @@ export function edgePipeline(options: EdgePipelineOptions): (request: IncomingMe
       if (!route) return notFound(exchange);
       await run(exchange, route);
     } catch (error) {
-      // Classified once here: a dependency that is down is a 503 naming it, a client mistake a 400.
-      const classified = error instanceof GraphQLError && contractCodeOf(error) ? error : (contractErrorFor(classifyFailure(error)) ?? error);
-      const code = classified instanceof GraphQLError ? contractCodeOf(classified) : undefined;
-      if (!code || code === 'INTERNAL_ERROR') options.logger.error({ err: error, requestId: exchange.requestId }, 'request failed');
-      if (response.headersSent) return void response.end();
-      if (classified instanceof GraphQLError && code) return sendErrorFromGraphQL(response, exchange.requestId, classified);
-      sendErrorEnvelope(response, exchange.requestId, 'INTERNAL_ERROR');
+      answerFailure(exchange, error);
     }
+  };
+
+  // Total: whatever a plugin or route throws ends this request with an answer, never the process.
+  return async (request, response) => {
+    const target = parseRequestTarget(request.url);
+    const exchange = newExchange(request, response, target ?? ROOT_TARGET);
+    try {
+      for (const plugin of plugins) if (plugin.onRequest?.(exchange)) return;
+    } catch (error) {
+      return answerFailure(exchange, error);
+    }
+    options.faults.inFlight.add(exchange.requestId);
+    response.once('close', () => options.faults.inFlight.delete(exchange.requestId));
+    reportWhenDone(exchange);
+    await serve(exchange, target);
   };
 }

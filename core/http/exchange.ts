@@ -29,6 +29,8 @@ export interface Exchange {
   counted: boolean;
   /** The most a route reads of this request's body; 0 (read nothing) until the body-limit plugin sets it. */
   bodyLimitBytes: number;
+  /** How deep JSON in this request's body may nest; set with `bodyLimitBytes`. */
+  jsonMaxDepth: number;
   readonly notes: RequestNotes;
 }
 
@@ -41,17 +43,18 @@ export interface Router {
   match(pathname: string): RouteMethods | undefined;
 }
 
-export function newExchange(request: IncomingMessage, response: ServerResponse): Exchange {
+export function newExchange(request: IncomingMessage, response: ServerResponse, url: URL): Exchange {
   return {
     request,
     response,
-    url: new URL(request.url ?? '/', 'http://edge.invalid'),
+    url,
     requestId: '',
     principal: null,
     limit: null,
     route: null,
     counted: false,
     bodyLimitBytes: 0,
+    jsonMaxDepth: 0,
     notes: { operationName: null, module: null },
   };
 }

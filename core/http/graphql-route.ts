@@ -24,7 +24,7 @@ export function graphqlRoute<TContext extends BaseContext>(options: GraphQLRoute
     const { request, response, url } = exchange;
     let body: unknown;
     try {
-      body = request.method === 'POST' ? parseJsonBody(await readBody(request, exchange.bodyLimitBytes)) : undefined;
+      body = request.method === 'POST' ? parseJsonBody(await readBody(request, exchange.bodyLimitBytes), exchange.jsonMaxDepth) : undefined;
     } catch (error) {
       sendGraphQLError(response, error as GraphQLError);
       return;

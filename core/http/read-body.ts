@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import { validationError } from '../errors/errors.ts';
-import { assertSafeStrings } from './unsafe-strings.ts';
+import { payloadTooLarge, validationError } from '../errors/errors.ts';
+import { assertJsonInput } from './json-input.ts';
 
 /** Reads the whole body, refusing (without buffering the rest) once it passes the limit. */
 export async function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
     request.resume();
-    throw validationError(`Request body exceeds the limit of ${limitBytes} bytes`);
+    throw payloadTooLarge(limitBytes);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -15,15 +15,15 @@ export async function readBody(request: IncomingMessage, limitBytes: number): Pr
     size += (chunk as Buffer).length;
     if (size > limitBytes) {
       request.resume();
-      throw validationError(`Request body exceeds the limit of ${limitBytes} bytes`);
+      throw payloadTooLarge(limitBytes);
     }
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
 }
 
-/** Parses a JSON body; malformed JSON, NUL characters and lone surrogates are the client's error, named as such. */
-export function parseJsonBody(raw: Buffer): unknown {
+/** Parses a JSON body; malformed JSON and what `findJsonInputProblem` refuses are the client's error, named as such. */
+export function parseJsonBody(raw: Buffer, maxDepth: number): unknown {
   if (raw.length === 0) return undefined;
   let parsed: unknown;
   try {
@@ -31,6 +31,6 @@ export function parseJsonBody(raw: Buffer): unknown {
   } catch {
     throw validationError('Malformed JSON in request body');
   }
-  assertSafeStrings(parsed);
+  assertJsonInput(parsed, maxDepth);
   return parsed;
 }

@@ -1,5 +1,4 @@
 import { validationError } from '../errors/errors.ts';
-import type { GraphQLError } from 'graphql';
 
 // Postgres refuses NUL in text (22021) and a lone UTF-16 surrogate cannot be
 // encoded as UTF-8, so either would fail deep inside a write. They are refused
@@ -29,28 +28,4 @@ export function decodePathParameter(name: string, raw: string): string {
   const problem = unsafeStringProblem(value);
   if (problem) throw validationError(`Path parameter '${name}' ${problem}`, name);
   return value;
-}
-
-/** The first unsafe string in a parsed JSON value, as a refusal naming its path (`input.name`, `items.2`). */
-export function findUnsafeString(value: unknown, path: readonly string[] = []): GraphQLError | null {
-  if (typeof value === 'string') {
-    const problem = unsafeStringProblem(value);
-    if (!problem) return null;
-    const field = path.join('.');
-    return validationError(field ? `Field '${field}' ${problem}` : `A value ${problem}`, field || undefined);
-  }
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, child] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
-    const keyProblem = unsafeStringProblem(String(key));
-    if (keyProblem) return validationError(`A field name ${keyProblem}`, [...path, '?'].join('.'));
-    const found = findUnsafeString(child, [...path, String(key)]);
-    if (found) return found;
-  }
-  return null;
-}
-
-/** Throws the refusal for the first unsafe string in a value. */
-export function assertSafeStrings(value: unknown, path: readonly string[] = []): void {
-  const refusal = findUnsafeString(value, path);
-  if (refusal) throw refusal;
 }

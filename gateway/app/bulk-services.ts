@@ -26,7 +26,7 @@ export async function bulkServices(config: AppConfig, storage: Storage, services
   const exportFiles = await uploadStore({ dir: join(config.v1.uploads.dir, 'bulk-exports'), maxBytes: Number.MAX_SAFE_INTEGER });
   const publish = bulkEventPublisher({ events: storage.shared.events, logger });
   const recordStatusChange = (event: Parameters<typeof publish>[0]) => recordBulkStatusChange(prisma, event);
-  const intake = importIntake({ prisma, schema: () => services.apiSchema(), maxRows: config.bulk.maxRows, publish, recordStatusChange });
+  const intake = importIntake({ prisma, schema: () => services.apiSchema(), maxRows: config.bulk.maxRows, maxJsonDepth: config.operationLimits.maxJsonDepth, publish, recordStatusChange });
   if (config.bulk.workerEnabled) {
     const worker = startBulkWorker(
       {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
+import type { FaultLedger } from '../../core/faults/fault-ledger.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
 /** Longer than the usual load balancer's idle timeout (60 s), so it closes idle connections first. */
@@ -12,8 +13,14 @@ const IDLE_READ_GRACE_MS = 250;
 /** Requests still running this long after shutdown began have their connections closed. */
 const DRAIN_DEADLINE_MS = 5_000;
 
-export function httpServer(handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Server {
-  return createServer({ keepAliveTimeout: KEEP_ALIVE_MS }, (request, response) => void handler(request, response));
+/** `handler` answers every request itself; what it still throws ends that request's connection, not the process. */
+export function httpServer(handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>, faults: FaultLedger): Server {
+  return createServer({ keepAliveTimeout: KEEP_ALIVE_MS }, (request, response) => {
+    handler(request, response).catch((error: unknown) => {
+      faults.contained('http', error, null);
+      response.destroy();
+    });
+  });
 }
 
 /**

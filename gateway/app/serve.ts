@@ -1,13 +1,14 @@
 import { loadConfigOrExit } from './config/config-or-exit.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startIdleHeapRelease } from './idle-heap-release.ts';
+import { guardProcess } from './process-guard.ts';
 import { startGateway } from './start-gateway.ts';
 
 /** `npm start`: the whole gateway, embedded defaults unless DATABASE_URL / REDIS_URL say otherwise. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit('gateway');
   const logger = createLogger(config.logLevel);
-  let gateway;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
     gateway = await startGateway(config, logger);
   } catch (error) {
@@ -19,19 +20,7 @@ async function main(): Promise<void> {
   // The young generation start-up and load grew, given back whenever the process goes quiet.
   const heapRelease = startIdleHeapRelease();
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    heapRelease.stop();
-    gateway
-      .close()
-      .then(() => process.exit(0))
-      .catch(() => process.exit(1));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  guardProcess({ logger, faults: gateway.faults, close: () => gateway.close(), beforeStop: () => heapRelease.stop() });
 }
 
 await main();

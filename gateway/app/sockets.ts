@@ -14,6 +14,7 @@ import type { AppConfig } from './config/app-config.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { Storage } from './storage.ts';
+import type { FaultLedger } from '../../core/faults/fault-ledger.ts';
 
 /** This replica's subscribers: the events they are fed and the connections they hold. */
 export interface SubscriptionState {
@@ -45,7 +46,7 @@ export function attachSockets(
   server: Server,
   state: SubscriptionState,
   config: AppConfig,
-  services: GatewayServices & { readonly backendMeter: BackendMeter },
+  services: GatewayServices & { readonly backendMeter: BackendMeter; readonly faults: FaultLedger },
   lifecycle: Lifecycle,
   logger: Logger,
 ): AttachedSockets {
@@ -68,7 +69,7 @@ export function attachSockets(
     maxPayloadBytes: config.http.bodyLimitBytes,
     usage,
   });
-  const legacyWs = legacyWsServer({ ...admission, hub, trustProxy: config.trustProxy, logger, usage });
+  const legacyWs = legacyWsServer({ ...admission, hub, trustProxy: config.trustProxy, logger, usage, faults: services.faults });
   const backendSocket = config.backend.webSocket
     ? backendWebSocketProxy({
         ...admission,
@@ -78,10 +79,11 @@ export function attachSockets(
         usage,
         meter: services.backendMeter,
         logger,
+        faults: services.faults,
       })
     : null;
   const backendRoute: Record<string, UpgradeHandler> = backendSocket ? { [backendSocket.name]: (...args) => backendSocket.handleUpgrade(...args) } : {};
-  const upgrades = routeUpgrades(server, { '/graphql': graphqlWs.sockets, '/ws': legacyWs.sockets, ...backendRoute });
+  const upgrades = routeUpgrades(server, { '/graphql': graphqlWs.sockets, '/ws': legacyWs.sockets, ...backendRoute }, services.faults);
   // Clients get a close frame only after every event this replica accepted has been sent.
   lifecycle.onShutdown('drain subscriptions', 'subscriptions', async () => {
     upgrades.refuseNew();

@@ -26,6 +26,7 @@ import { backendHealth } from '../backend/backend-health.ts';
 import type { BackendWebSocketProxy } from '../backend/backend-websocket.ts';
 import { backendRouteDocs } from '../../rest-bridge/docs/edge-route-docs.ts';
 import { openStorage } from './storage.ts';
+import { faultLedger, type FaultLedger } from '../../core/faults/fault-ledger.ts';
 import { bulkServices } from './bulk-services.ts';
 
 export interface RunningGateway {
@@ -35,6 +36,8 @@ export interface RunningGateway {
   readonly usage: UsageRecorder;
   /** For the WebSocket servers: connection counts, and a usage record per message. */
   readonly webSocketUsage: WebSocketUsage;
+  /** Throws that input provoked, contained or not; the entry point's process handlers report to it. */
+  readonly faults: FaultLedger;
   /** Runs the shutdown phases of lifecycle.ts. */
   close(): Promise<void>;
 }
@@ -54,6 +57,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     phaseStart = performance.now();
   };
   const lifecycle = newLifecycle(logger);
+  const faults = faultLedger(logger);
   try {
     // Phase 1: open stores.
     const storage = await openStorage(config, logger);
@@ -70,6 +74,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     const services = await buildGatewayServices(config, storage, platform, lifecycle, logger);
     phaseDone('services');
     const { execute, metrics } = services;
+    metrics.sources.faults = faults.counts;
     const uploads = await uploadStore(config.v1.uploads);
     const bulk = await bulkServices(config, storage, services, lifecycle, logger);
     const subscriptions = subscriptionState(config, storage, logger);
@@ -103,6 +108,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
       signInternalToken: services.tokens.sign,
       trustProxy: config.trustProxy,
       logger,
+      faults,
       routers: [bridgeRouter({ routes: BRIDGE_ROUTES, execute }), bulk.router, backend.router],
       routes: (steps) => ({
         ...v1Routes({ execute, uploads, prisma: storage.database.prisma, secret: config.v1.callbackSecret })(steps),
@@ -120,8 +126,8 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     });
 
     // Phase 3: listen.
-    const server = httpServer(handler);
-    const sockets = attachSockets(server, subscriptions, config, { ...services, backendMeter: backend.meter }, lifecycle, logger);
+    const server = httpServer(handler, faults);
+    const sockets = attachSockets(server, subscriptions, config, { ...services, backendMeter: backend.meter, faults }, lifecycle, logger);
     const webSocketUsage = sockets.usage;
     backendSocket = sockets.backend;
     const url = await listen(server, config.http, lifecycle);
@@ -130,7 +136,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
     startupMs = Math.round(performance.now());
     logger.info({ url, startupMs: Date.now() - startedAt, phaseMs, database: config.database.kind, redis: config.redis.kind }, 'gateway ready');
     void services.localSchemas.warm((subgraph, error) => logger.error({ err: error, subgraph }, 'an in-process subgraph could not be built; its requests fail'));
-    return { server, url, usage: services.usage, webSocketUsage, close: () => lifecycle.shutdown() };
+    return { server, url, usage: services.usage, webSocketUsage, faults, close: () => lifecycle.shutdown() };
   } catch (error) {
     await lifecycle.shutdown();
     throw error;

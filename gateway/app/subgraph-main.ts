@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from './config/config-or-exit.ts';
 import { createLogger } from '../../core/logger.ts';
 import { defaultSubgraphPort, isSubgraphName, SUBGRAPH_NAMES } from '../../schema/subgraph-names.ts';
+import { guardProcess } from './process-guard.ts';
 import { startSubgraphServer } from './subgraph-server.ts';
 
 /** `npm run subgraph -- <name> [--port N] [--host H]` */
@@ -26,6 +27,4 @@ const running = await startSubgraphServer(name, config, logger, { host: values.h
   process.exit(1);
 });
 console.log(`Subgraph ${name} ready at ${running.url}`);
-const stop = () => void running.close().then(() => process.exit(0), () => process.exit(1));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+guardProcess({ logger, faults: running.faults, close: () => running.close() });

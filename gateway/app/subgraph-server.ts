@@ -23,10 +23,12 @@ import { httpServer, listen } from './http-server.ts';
 import { lifecycle as newLifecycle } from './lifecycle.ts';
 import { platformServices } from './platform-services.ts';
 import { openStorage } from './storage.ts';
+import { faultLedger, type FaultLedger } from '../../core/faults/fault-ledger.ts';
 
 export interface RunningSubgraph {
   readonly server: Server;
   readonly url: string;
+  readonly faults: FaultLedger;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startSubgraphServer(
     if (config.v1.callbackSecretGenerated) throw new ConfigError('TRAINING_CALLBACK_SECRET', `is required when the ${name} subgraph runs alone: the gateway checks what it signs`);
   }
   const lifecycle = newLifecycle(logger);
+  const faults = faultLedger(logger);
   try {
     const storage = await openStorage(config, logger);
     lifecycle.onShutdown('close stores', 'storage', () => storage.close());
@@ -74,8 +77,9 @@ export async function startSubgraphServer(
     const graphql = graphqlRoute({ server: apollo });
 
     const handler = edgePipeline({
-      plugins: [requestIdPlugin(), securityHeadersPlugin(), bodyLimitPlugin({ bytes: config.http.bodyLimitBytes })],
+      plugins: [requestIdPlugin(), securityHeadersPlugin(), bodyLimitPlugin({ bytes: config.http.bodyLimitBytes, jsonMaxDepth: config.operationLimits.maxJsonDepth })],
       logger,
+      faults,
       routes: {
         '/health': { GET: async ({ response }) => sendJson(response, 200, { status: 'up', subgraph: name }) },
         '/graphql': {
@@ -94,10 +98,10 @@ export async function startSubgraphServer(
         },
       },
     });
-    const server = httpServer(handler);
+    const server = httpServer(handler, faults);
     const url = `${await listen(server, at, lifecycle)}/graphql`;
     logger.info({ subgraph: name, url }, 'subgraph ready');
-    return { server, url, close: () => lifecycle.shutdown() };
+    return { server, url, faults, close: () => lifecycle.shutdown() };
   } catch (error) {
     await lifecycle.shutdown();
     throw error;

@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import type { FaultLedger } from '../../core/faults/fault-ledger.ts';
+import { parseRequestTarget, ROOT_TARGET } from '../../core/http/request-target.ts';
 import type { Duplex } from 'node:stream';
 import type { GraphQLError } from 'graphql';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -21,6 +23,8 @@ import type { BackendWebSocket } from './backend-routes.ts';
 import { relayWebSockets } from './websocket-relay.ts';
 
 export interface BackendWebSocketOptions extends ConnectionAdmissionOptions {
+  /** Told of a relay listener that threw. */
+  readonly faults: FaultLedger;
   readonly config: BackendWebSocket;
   /** UPSTREAM_SIGNING_SECRET, for the principal header of the backend handshake. */
   readonly signingSecret: Uint8Array;
@@ -65,7 +69,7 @@ export function backendWebSocketProxy(options: BackendWebSocketOptions): Backend
 
   const backendUrl = (request: IncomingMessage): string => {
     const target = new URL(config.url);
-    const asked = new URL(request.url ?? '/', 'http://gateway.invalid').searchParams;
+    const asked = (parseRequestTarget(request.url) ?? ROOT_TARGET).searchParams;
     for (const [key, value] of asked) if (!CREDENTIAL_PARAMS.includes(key)) target.searchParams.append(key, value);
     return target.toString();
   };
@@ -108,7 +112,7 @@ export function backendWebSocketProxy(options: BackendWebSocketOptions): Backend
     const requestId = requestIdFor(request.headers);
     const started = performance.now();
     if (closing) return refuse(socket, requestId, null, serviceUnavailable('The gateway is shutting down'), started);
-    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    const url = (parseRequestTarget(request.url) ?? ROOT_TARGET);
     let end: ((reason: GraphQLError) => void) | undefined;
     const admission = await admitConnection(options, connectionCredentials(undefined, request, url), clientAddress(request, options.trustProxy), (principal) => ({
       principal,
@@ -138,6 +142,7 @@ export function backendWebSocketProxy(options: BackendWebSocketOptions): Backend
       backend.on('error', (error) => options.logger.debug({ err: error }, 'backend WebSocket: backend socket error'));
       relayWebSockets(client, backend, {
         onMessage: (direction) => options.meter.webSocketMessage(name, direction),
+        onFault: (error) => options.faults.contained('websocket', error, requestId),
         onClosed(stats) {
           live.delete(entry);
           release();
@@ -164,7 +169,7 @@ export function backendWebSocketProxy(options: BackendWebSocketOptions): Backend
     name,
     handleUpgrade(request, socket, head) {
       upgrade(request, socket, head).catch((error: unknown) => {
-        options.logger.error({ err: error }, 'backend WebSocket upgrade failed');
+        options.faults.contained('upgrade', error, null);
         socket.destroy();
       });
     },

@@ -1,4 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
+import { containThrows } from '../../core/faults/contain.ts';
 
 /**
  * Two open WebSockets joined: every message passes through unchanged (text stays
@@ -16,6 +17,8 @@ export interface RelayStats {
 }
 
 export interface RelayHooks {
+  /** A relay listener threw: both sides are terminated. */
+  onFault?(error: unknown): void;
   onMessage?(direction: RelayDirection, bytes: number): void;
   /** Once, when both sides have closed. */
   onClosed?(stats: RelayStats): void;
@@ -33,8 +36,14 @@ export function relayWebSockets(client: WebSocket, backend: WebSocket, hooks: Re
   const stats = { messagesToBackend: 0, messagesToClient: 0, bytesToBackend: 0, bytesToClient: 0 };
   let closedSides = 0;
 
+  const fault = (error: unknown): void => {
+    hooks.onFault?.(error);
+    client.terminate();
+    backend.terminate();
+  };
+
   const pipe = (from: WebSocket, to: WebSocket, direction: RelayDirection): void => {
-    from.on('message', (data, isBinary) => {
+    from.on('message', containThrows((data: RawData, isBinary: boolean) => {
       if (to.readyState !== to.OPEN) return;
       const bytes = sizeOf(data);
       if (direction === 'to_backend') {
@@ -49,7 +58,7 @@ export function relayWebSockets(client: WebSocket, backend: WebSocket, hooks: Re
         if (from.isPaused && to.bufferedAmount < HIGH_WATER_BYTES / 4) from.resume();
       });
       if (to.bufferedAmount > HIGH_WATER_BYTES) from.pause();
-    });
+    }, fault));
   };
 
   /** `code` and `reason` as the side that closed gave them; `lost` is what to send when it vanished without a close frame. */
@@ -64,7 +73,7 @@ export function relayWebSockets(client: WebSocket, backend: WebSocket, hooks: Re
 
   pipe(client, backend, 'to_backend');
   pipe(backend, client, 'to_client');
-  client.on('close', propagate(backend, [1001, 'Client went away']));
+  client.on('close', containThrows(propagate(backend, [1001, 'Client went away']), fault));
   // 1014 "Bad Gateway" (IANA WebSocket close code registry): the backend vanished.
-  backend.on('close', propagate(client, [1014, 'Backend went away']));
+  backend.on('close', containThrows(propagate(client, [1014, 'Backend went away']), fault));
 }

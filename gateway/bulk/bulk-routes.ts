@@ -10,7 +10,7 @@ import type { BulkOperation, PrismaClient } from '../../prisma/generated/client.
 import type { EdgeSteps } from '../edge/edge-steps.ts';
 import type { UploadStore } from '../uploads/upload-store.ts';
 import type { ImportRequest } from './import-intake.ts';
-import { receiveImportUpload } from './multipart-import.ts';
+import { receiveOneFile } from '../uploads/multipart-file.ts';
 import { streamReport } from './report-stream.ts';
 import { restBulkOperation } from './rest-shape.ts';
 import { importFormatOf } from './row-sources.ts';
@@ -86,18 +86,23 @@ export function bulkRoutes(options: BulkRouteOptions) {
           exchange.request.resume();
           throw error;
         }
-        const operation = await receiveImportUpload(exchange.request, options.maxBytes, (source, upload) => {
-          const mutation = upload.fields['mutation'];
-          if (!mutation) throw validationError("Missing field 'mutation' (e.g. fundraising.request), sent before the file", 'mutation');
-          return options.intake({
-            principal,
-            mutation,
-            mapping: mappingOf(upload.fields['mapping']),
-            format: importFormatOf(upload.fields['format'], upload.filename),
-            filename: upload.filename,
-            source,
-          });
-        });
+        const { result: operation } = await receiveOneFile(
+          exchange.request,
+          { field: 'file', maxBytes: options.maxBytes, expected: "the fields 'mutation' and 'mapping', then a 'file'" },
+          (source, upload) => {
+            // The rows are checked against the mutation while the file streams, so it must come first.
+            const mutation = upload.fields['mutation'];
+            if (!mutation) throw validationError("Missing field 'mutation' (e.g. fundraising.request), sent before the file", 'mutation');
+            return options.intake({
+              principal,
+              mutation,
+              mapping: mappingOf(upload.fields['mapping']),
+              format: importFormatOf(upload.fields['format'], upload.filename),
+              filename: upload.filename,
+              source,
+            });
+          },
+        );
         const message = operation.status === 'queued' ? 'Validated and queued' : 'Validated; no valid rows to run';
         sendJson(exchange.response, 202, successEnvelope(restBulkOperation(operation), exchange.requestId, message));
       },

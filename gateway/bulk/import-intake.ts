@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { findJsonInputProblem } from '../../core/http/json-input.ts';
 import type { GraphQLSchema } from 'graphql';
 import { validationError } from '../../core/errors/errors.ts';
 import type { Principal } from '../../core/identity/principal.ts';
@@ -25,6 +26,8 @@ export interface ImportIntakeOptions {
   readonly schema: () => GraphQLSchema;
   /** BULK_MAX_ROWS */
   readonly maxRows: number;
+  /** JSON_MAX_DEPTH: a row nested deeper is invalid (and not stored as read). */
+  readonly maxJsonDepth: number;
   readonly publish: (event: BulkEvent) => Promise<void>;
   readonly recordStatusChange: (event: BulkEvent) => Promise<void>;
 }
@@ -94,9 +97,11 @@ export function importIntake(options: ImportIntakeOptions) {
           }
           continue;
         }
+        const refused = item.kind === 'row' ? findJsonInputProblem(item.cells, options.maxJsonDepth) : null;
         if (item.kind === 'bad') add(item.rowNumber, 'invalid', {}, [{ column: null, message: item.message }]);
+        else if (refused) add(item.rowNumber, 'invalid', {}, [{ column: null, message: refused.message }]);
         else {
-          const coerced = coerceRow(target, item.cells, rowKeyOf(operation.id, item.rowNumber));
+          const coerced = coerceRow(target, item.cells, rowKeyOf(operation.id, item.rowNumber), options.maxJsonDepth);
           if (coerced.ok) add(item.rowNumber, 'pending', coerced.args, []);
           else add(item.rowNumber, 'invalid', item.cells, coerced.errors);
         }

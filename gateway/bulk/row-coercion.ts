@@ -8,6 +8,7 @@ import {
   isScalarType,
   type GraphQLInputType,
 } from 'graphql';
+import { findJsonInputProblem } from '../../core/http/json-input.ts';
 import type { MappingEntry, MutationTarget } from './mutation-target.ts';
 
 export interface RowError {
@@ -92,7 +93,7 @@ function columnOf(mapping: readonly MappingEntry[], path: readonly (string | num
  * that passes here is one the executor accepts. Every problem of the row is
  * reported, each with the column it came from.
  */
-export function coerceRow(target: MutationTarget, cells: Readonly<Record<string, unknown>>, rowKey: string): CoercedRow {
+export function coerceRow(target: MutationTarget, cells: Readonly<Record<string, unknown>>, rowKey: string, maxJsonDepth: number): CoercedRow {
   const args: Record<string, unknown> = {};
   for (const entry of target.mapping) {
     const argument = target.arguments.find((candidate) => candidate.name === entry.path[0]);
@@ -101,6 +102,9 @@ export function coerceRow(target: MutationTarget, cells: Readonly<Record<string,
     const value = fromCell(raw, typeAt(argument.type, entry.path.slice(1)));
     if (value !== undefined) setAt(args, entry.path, value);
   }
+  // A cell written as JSON may nest past what coercion's recursion can take.
+  const tooDeep = findJsonInputProblem(args, maxJsonDepth);
+  if (tooDeep) return { ok: false, errors: [{ column: null, message: tooDeep.message }] };
   const errors: RowError[] = [];
   for (const argument of target.arguments) {
     coerceInputValue(args[argument.name], argument.type, (path, _invalid, error) => {

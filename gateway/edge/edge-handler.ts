@@ -7,6 +7,7 @@ import { admission, edgePipeline } from '../../core/http/edge-pipeline.ts';
 import type { Exchange, Route, RouteTable, Router } from '../../core/http/exchange.ts';
 import { graphqlRoute } from '../../core/http/graphql-route.ts';
 import { sendErrorFromGraphQL, sendGraphQLError } from '../../core/http/respond.ts';
+import type { FaultLedger } from '../../core/faults/fault-ledger.ts';
 import type { InternalCall } from '../../core/identity/internal-token.ts';
 import type { Logger } from '../../core/logger.ts';
 import { edgeContext, type EdgeContext } from '../executor/edge-context.ts';
@@ -21,6 +22,7 @@ export interface EdgeHandlerOptions {
   /** Which X-Forwarded-For hops are our proxies. */
   readonly trustProxy: TrustProxy;
   readonly logger: Logger;
+  readonly faults: FaultLedger;
   /** Exact routes beyond /graphql (health, /v1 hand-offs, metrics, docs), given the edge's steps. */
   readonly routes?: (steps: EdgeSteps) => RouteTable;
   /** Path patterns (the REST bridge), tried in order after the exact routes. */
@@ -57,5 +59,6 @@ export function edgeHandler(options: EdgeHandlerOptions): (request: IncomingMess
     routes: { ...options.routes?.(steps), '/graphql': { GET: graphqlEndpoint, POST: graphqlEndpoint } },
     routers: (options.routers ?? []).map((router) => router(steps)),
     logger: options.logger,
+    faults: options.faults,
   });
 }

@@ -9,6 +9,8 @@ export interface OperationLimits {
   readonly maxTokens: number;
   /** Fields selected with fragment spreads expanded (GRAPHQL_MAX_FIELDS). */
   readonly maxFields: number;
+  /** How deep objects and arrays may nest in a JSON body or in variables (JSON_MAX_DEPTH). */
+  readonly maxJsonDepth: number;
   /** Schema introspection allowed (GRAPHQL_INTROSPECTION; off in production by default). */
   readonly introspection: boolean;
   /** "Did you mean …" in validation errors (GRAPHQL_SUGGESTIONS; off in production by default). */

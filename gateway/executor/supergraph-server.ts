@@ -21,7 +21,8 @@ import type { EdgeDocuments } from './edge-documents.ts';
 import type { SubgraphLocation } from './subgraph-locations.ts';
 import { subscriptionsOverWebSocketRule } from './subscriptions-over-websocket.ts';
 import type { Logger } from '../../core/logger.ts';
-import { safeStringLiteralsRule } from './string-literal-rule.ts';
+import { finiteNumberLiteralsRule, safeStringLiteralsRule } from './literal-rules.ts';
+import { jsonVariablesPlugin } from './json-variables-plugin.ts';
 import { asksForLegacyJsonOnly } from '../../core/http/graphql-media-type.ts';
 import { retryAfterSecondsOf } from '../../core/errors/failure-class.ts';
 import type { EdgeContext } from './edge-context.ts';
@@ -166,7 +167,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     introspection: options.operationLimits.introspection,
     hideSchemaDetailsFromClientErrors: !options.operationLimits.suggestions,
     parseOptions: { maxTokens: options.operationLimits.maxTokens * EDGE_TOKEN_HEADROOM },
-    validationRules: [...operationLimitRules(options.operationLimits, (source) => options.edgeDocuments?.isEdgeComposed(source) ?? false), subscriptionsOverWebSocketRule, safeStringLiteralsRule],
+    validationRules: [...operationLimitRules(options.operationLimits, (source) => options.edgeDocuments?.isEdgeComposed(source) ?? false), subscriptionsOverWebSocketRule, safeStringLiteralsRule, finiteNumberLiteralsRule],
     includeStacktraceInErrorResponses: options.exposeStackTraces,
     // The process owns its signals: main.ts closes every client in order.
     stopOnTerminationSignals: false,
@@ -175,6 +176,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
       statusFromErrors,
       noteOperationName,
       credentialLimitPlugin,
+      jsonVariablesPlugin(options.operationLimits.maxJsonDepth),
       ...(options.trustedDocuments ? [trustedDocumentsPlugin(options.trustedDocuments)] : []),
       landingPagePlugin(options.landingPage ?? (options.production ? 'static' : 'sandbox')),
     ],

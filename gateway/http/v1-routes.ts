@@ -4,7 +4,7 @@ import { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER, TRAINING_CALLBACK
 import { signUploadTicket, UPLOAD_CONTENT_PATH, uploadIdFromLink } from '../../core/signatures/upload-links.ts';
 import type { ExecuteOperation } from '../executor/execute-operation.ts';
 import type { UploadStore } from '../uploads/upload-store.ts';
-import { receiveMultipartFile } from '../uploads/multipart-file.ts';
+import { receiveOneFile } from '../uploads/multipart-file.ts';
 import type { RouteTable } from '../../core/http/exchange.ts';
 import type { EdgeSteps } from '../edge/edge-steps.ts';
 import { readBody } from '../../core/http/read-body.ts';
@@ -70,7 +70,7 @@ export function v1Routes(options: V1RouteOptions) {
           request.resume();
           return sendErrorEnvelope(response, requestId, 'AUTHENTICATION_REQUIRED');
         }
-        const { file, result: stored } = await receiveMultipartFile(request, 'file', (stream) => options.uploads.save(stream));
+        const { file, result: stored } = await receiveOneFile(request, { field: 'file', expected: "a 'file' file field" }, (stream) => options.uploads.save(stream));
         const ticket = signUploadTicket(options.secret, {
           ...stored,
           ownerId: principal.userId,

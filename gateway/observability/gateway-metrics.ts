@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { FaultLedger } from '../../core/faults/fault-ledger.ts';
 
 export interface GatewayMetricsOptions {
   /**
@@ -16,6 +17,7 @@ export interface GaugeSources {
   usageBuffered?: () => number;
   usageDropped?: () => number;
   rateLimitStore?: () => { failures: number; degradedAdmissions: number };
+  faults?: FaultLedger['counts'];
 }
 
 export interface GatewayMetrics {
@@ -50,6 +52,24 @@ export function gatewayMetrics(options: GatewayMetricsOptions = {}): GatewayMetr
   const lag = new Histogram({ name: 'gateway_event_bus_lag_seconds', help: 'From an event being published to this process hearing it', labelNames: ['type'], buckets: LATENCY_BUCKETS, registers });
   new Gauge({ name: 'gateway_usage_buffer_records', help: 'Usage records waiting to be written', registers, collect() { this.set(sources.usageBuffered?.() ?? 0); } });
   new Gauge({ name: 'gateway_usage_dropped_records', help: 'Usage records lost since start: the bounded buffer was full (failed writes are retried), or still unwritten at shutdown', registers, collect() { this.set(sources.usageDropped?.() ?? 0); } });
+  new Gauge({
+    name: 'gateway_contained_errors',
+    help: 'Throws from callbacks that input reached (multipart parts, WebSocket frames, upgrades, bus messages, response hooks) since start; each ended one request or connection',
+    labelNames: ['entry'],
+    registers,
+    collect() {
+      for (const [entry, count] of sources.faults?.().contained ?? []) this.set({ entry }, count);
+    },
+  });
+  new Gauge({
+    name: 'gateway_escaped_errors',
+    help: 'Errors that reached the process handlers since start (an uncaught exception then stops the replica)',
+    labelNames: ['kind'],
+    registers,
+    collect() {
+      for (const [kind, count] of sources.faults?.().escaped ?? []) this.set({ kind }, count);
+    },
+  });
   new Gauge({ name: 'gateway_rate_limit_store_failures', help: 'Rate-limit decisions the store failed or timed out on since start', registers, collect() { this.set(sources.rateLimitStore?.().failures ?? 0); } });
   new Gauge({ name: 'gateway_rate_limit_degraded_admissions', help: 'Requests admitted uncounted under fail-open since start', registers, collect() { this.set(sources.rateLimitStore?.().degradedAdmissions ?? 0); } });
 

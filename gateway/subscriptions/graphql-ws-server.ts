@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { findJsonInputProblem } from '../../core/http/json-input.ts';
+import { finiteNumberLiteralsRule, safeStringLiteralsRule } from '../executor/literal-rules.ts';
+import { parseRequestTarget, ROOT_TARGET } from '../../core/http/request-target.ts';
 import {
   GraphQLError,
   print,
@@ -83,7 +86,13 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
       ? { data: result.data ?? null, errors: masked(result.errors), ...(result.extensions ? { extensions: result.extensions } : {}) }
       : { data: result.data, ...(result.extensions ? { extensions: result.extensions } : {}) };
   const subscribe = groupedSubscribe({ resolvers, groups: fanOutGroups(), format: formatted });
-  const rules = [...specifiedRules, ...operationLimitRules(options.operationLimits), ...(options.operationLimits.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const rules = [
+    ...specifiedRules,
+    ...operationLimitRules(options.operationLimits),
+    safeStringLiteralsRule,
+    finiteNumberLiteralsRule,
+    ...(options.operationLimits.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
   const documents = documentCache({ maxDocuments: 1000, maxTokens: options.operationLimits.maxTokens, rules });
   const shown = (message: string) => (options.operationLimits.suggestions ? message : withoutSuggestions(message));
 
@@ -102,7 +111,7 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
       isProd: options.production,
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
-        const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+        const url = (parseRequestTarget(request.url) ?? ROOT_TARGET);
         const address = clientAddress(request, options.trustProxy);
         const connectionId = `ws_${randomUUID()}`;
         const end = (reason: GraphQLError): void => socket.close(...closeFrameOf(reason));
@@ -141,6 +150,8 @@ export function graphqlWsServer(options: GraphqlWsServerOptions): GraphqlWsServe
         };
         const verdict = await options.rateLimit(context.principal, context.clientAddress);
         if (verdict.refusal) return recorded(429, [verdict.refusal]);
+        const variablesProblem = payload.variables ? findJsonInputProblem(payload.variables, options.operationLimits.maxJsonDepth, ['variables']) : null;
+        if (variablesProblem) return recorded(400, [variablesProblem]);
         let document: DocumentNode;
         try {
           document = documents.parse(payload.query);

@@ -6,6 +6,9 @@ import { httpStatusOf } from '../../core/errors/error-codes.ts';
 import { contractCodeOf } from '../../core/errors/errors.ts';
 import { retryAfterSecondsOf } from '../../core/errors/failure-class.ts';
 import { errorEnvelope } from '../../core/http/envelope.ts';
+import type { FaultLedger } from '../../core/faults/fault-ledger.ts';
+import { containThrows } from '../../core/faults/contain.ts';
+import { parseRequestTarget } from '../../core/http/request-target.ts';
 
 /** A handler that answers the upgrade itself (the backend WebSocket proxy authenticates before any handshake). */
 export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -31,18 +34,28 @@ export function refuseUpgrade(socket: Duplex, requestId: string, error: GraphQLE
   );
 }
 
-/** WebSocket upgrades on the HTTP server's port, by path: `/graphql` (graphql-ws), `/ws` (legacy), the backend's. */
-export function routeUpgrades(server: Server, routes: Readonly<Record<string, WebSocketServer | UpgradeHandler>>): UpgradeRouter {
+/**
+ * WebSocket upgrades on the HTTP server's port, by path: `/graphql` (graphql-ws), `/ws` (legacy), the backend's.
+ * A throw while answering one (the handshake, a connection handler that runs inside it) destroys that socket only.
+ */
+export function routeUpgrades(server: Server, routes: Readonly<Record<string, WebSocketServer | UpgradeHandler>>, faults: FaultLedger): UpgradeRouter {
   let refusing = false;
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const route = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
     if (refusing) return refuse(socket, '503 Service Unavailable');
-    const path = new URL(request.url ?? '/', 'http://gateway.invalid').pathname;
-    const target = routes[path];
-    if (!target) return refuse(socket, '404 Not Found');
-    if (typeof target === 'function') return target(request, socket, head);
-    target.handleUpgrade(request, socket, head, (client) => target.emit('connection', client, request));
-  });
+    const target = parseRequestTarget(request.url);
+    if (!target) return refuse(socket, '400 Bad Request');
+    const handler = routes[target.pathname];
+    if (!handler) return refuse(socket, '404 Not Found');
+    if (typeof handler === 'function') return handler(request, socket, head);
+    handler.handleUpgrade(request, socket, head, (client) => handler.emit('connection', client, request));
+  };
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+    containThrows(route, (error) => {
+      faults.contained('upgrade', error, null);
+      socket.destroy();
+    })(request, socket, head),
+  );
   return {
     refuseNew() {
       refusing = true;

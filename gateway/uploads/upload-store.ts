@@ -4,7 +4,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { validationError } from '../../core/errors/errors.ts';
+import { payloadTooLarge } from '../../core/errors/errors.ts';
 
 export interface StoredFile {
   readonly storageKey: string;
@@ -41,7 +41,7 @@ export async function uploadStore(options: { dir: string; maxBytes: number }): P
       const meter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           sizeBytes += chunk.length;
-          if (sizeBytes > options.maxBytes) return callback(validationError(`File exceeds the limit of ${options.maxBytes} bytes`, 'file'));
+          if (sizeBytes > options.maxBytes) return callback(payloadTooLarge(options.maxBytes));
           hash.update(chunk);
           callback(null, chunk);
         },

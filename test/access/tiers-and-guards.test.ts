@@ -102,8 +102,9 @@ describe('abuse guards at the edge', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(10_000) } }),
     });
-    expect(response.status).toBe(400);
-    expect((await response.json()) as unknown).toMatchObject({ errors: [{ extensions: { code: 'VALIDATION_ERROR' } }] });
+    // The contract's code for a body past its documented size limit.
+    expect(response.status).toBe(413);
+    expect((await response.json()) as unknown).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
   });
 
   it('throttles login attempts per account, even with the right password afterwards', async () => {

@@ -65,7 +65,7 @@ describe('bulk job events', () => {
       },
     }) as unknown as PrismaClient;
 
-    const intake = importIntake({ prisma: racing, schema: () => schema, maxRows: 100, publish, recordStatusChange: async () => undefined });
+    const intake = importIntake({ prisma: racing, schema: () => schema, maxRows: 100, maxJsonDepth: 64, publish, recordStatusChange: async () => undefined });
     const operation = await intake({
       principal: { kind: 'user', userId: ownerId, tier: 'free', scopes: [] } as never,
       mutation: 'record',

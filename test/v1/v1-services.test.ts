@@ -107,8 +107,8 @@ describe('/v1 services through their subgraphs: models, chat, p2p, fog, tokens, 
     const auth = { authorization: `Bearer ${user.token}` };
 
     const tooBig = await fetch(`${gateway.url}/v1/upload`, { method: 'POST', headers: auth, body: uploadForm(Buffer.alloc(MAX_UPLOAD + 1, 7)) });
-    expect(tooBig.status).toBe(400);
-    expect(await jsonOf(tooBig)).toMatchObject({ success: false, error_code: 'VALIDATION_ERROR', error: `File exceeds the limit of ${MAX_UPLOAD} bytes` });
+    expect(tooBig.status).toBe(413);
+    expect(await jsonOf(tooBig)).toMatchObject({ success: false, error_code: 'PAYLOAD_TOO_LARGE', error: `Request body exceeds the limit of ${MAX_UPLOAD} bytes` });
 
     const wrongField = await fetch(`${gateway.url}/v1/upload`, { method: 'POST', headers: auth, body: uploadForm('x', 'a.txt', 'text/plain', 'document') });
     expect(wrongField.status).toBe(400);

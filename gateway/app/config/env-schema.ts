@@ -69,6 +69,8 @@ export const environmentSchema = z.object({
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
   GRAPHQL_MAX_FIELDS: z.coerce.number().int().min(10).default(2000),
+  // Objects and arrays nested in a JSON body or in variables; coercion recurses per level.
+  JSON_MAX_DEPTH: z.coerce.number().int().min(4).max(1_000).default(64),
   GRAPHQL_INTROSPECTION: boolean.optional(),
   GRAPHQL_SUGGESTIONS: boolean.optional(),
   TRUST_PROXY: trustProxySetting.default({ kind: 'none' }),

@@ -148,6 +148,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
       maxAliases: env.GRAPHQL_MAX_ALIASES,
       maxTokens: env.GRAPHQL_MAX_TOKENS,
       maxFields: env.GRAPHQL_MAX_FIELDS,
+      maxJsonDepth: env.JSON_MAX_DEPTH,
       introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
       suggestions: env.GRAPHQL_SUGGESTIONS ?? env.NODE_ENV !== 'production',
     },
