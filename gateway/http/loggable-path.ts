@@ -12,8 +12,15 @@ const CREDENTIAL_ROUTES: ReadonlyArray<{ readonly prefix: readonly string[]; rea
   { prefix: ['api-keys'], parameter: '{api_key}', literals: ['list', 'create'] },
 ];
 
-/** API keys (`100x_…`), webhook secrets (`whsec_…`), JWTs (`eyJ….….…`), bearer-like long tokens. */
-const CREDENTIAL_SHAPES: readonly RegExp[] = [/^100x_/i, /^whsec_/i, /^eyJ[\w-]*\.[\w-]+\./, /^[A-Za-z0-9_-]{40,}$/];
+/**
+ * API keys (`100x_…`), webhook secrets (`whsec_…`), JWTs (`eyJ….….…`), bearer-like
+ * long tokens: anywhere in a segment, since a client may send `api-keys%2F100x_…`
+ * (one segment with an encoded slash) or glue a key to other text.
+ */
+const CREDENTIAL_SHAPES: readonly RegExp[] = [/100x_/i, /whsec_/i, /eyJ[\w-]*\.[\w-]+\./, /[A-Za-z0-9_-]{40,}/];
+
+/** Enough rounds for `%252F` and the like: each round undoes one layer of percent-encoding. */
+const DECODE_ROUNDS = 3;
 
 export function loggablePath(pathname: string): string {
   const segments = pathname.split('/');
@@ -27,12 +34,25 @@ export function loggablePath(pathname: string): string {
   return segments.map((segment) => (isCredentialShaped(segment) ? '{credential}' : segment)).join('/');
 }
 
-function isCredentialShaped(segment: string): boolean {
-  let decoded = segment;
-  try {
-    decoded = decodeURIComponent(segment);
-  } catch {
-    // An undecodable segment is judged as written.
+/** The segment as written and as each round of percent-decoding leaves it; any of them may carry the credential. */
+function readings(segment: string): string[] {
+  const all = [segment];
+  let current = segment;
+  for (let round = 0; round < DECODE_ROUNDS; round += 1) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      // Broken percent-encoding: judged as written so far.
+      break;
+    }
+    if (next === current) break;
+    all.push(next);
+    current = next;
   }
-  return CREDENTIAL_SHAPES.some((shape) => shape.test(decoded));
+  return all;
+}
+
+function isCredentialShaped(segment: string): boolean {
+  return readings(segment).some((reading) => CREDENTIAL_SHAPES.some((shape) => shape.test(reading)));
 }

@@ -41,7 +41,8 @@ describe('credentials in request logs and traces', () => {
       const own = await createApiKey(gateway.url, owner.token, { name: 'mine' });
       const revoked = await createApiKey(gateway.url, owner.token, { name: 'revoked by path' });
       const theirs = await createApiKey(gateway.url, other.token, { name: 'someone else' });
-      secrets.push(own.apiKey, revoked.apiKey, theirs.apiKey);
+      const encoded = await createApiKey(gateway.url, owner.token, { name: 'sent behind an encoded slash' });
+      secrets.push(own.apiKey, revoked.apiKey, theirs.apiKey, encoded.apiKey);
 
       const call = (path: string, init: RequestInit = {}) => fetch(`${gateway.url}${path}`, init).then(async (response) => ({ status: response.status, body: await response.text() }));
       const bearer = { authorization: `Bearer ${owner.token}` };
@@ -56,6 +57,10 @@ describe('credentials in request logs and traces', () => {
       await call(`/api/v1/api-keys/${own.apiKey}`, { method: "DELETE", headers: bearer });
       expect((await call(`/no-such-route/${own.apiKey}`, { headers: bearer })).status).toBe(404);
       expect((await call(`/api-keys/${encodeURIComponent(owner.token)}`, { method: "DELETE", headers: bearer })).status).toBeGreaterThanOrEqual(400);
+      // One segment holding the route and the key, its slash percent-encoded once or twice, or the key glued to other text.
+      for (const path of [`/api-keys%2F${encoded.apiKey}`, `/api-keys%252F${encoded.apiKey}`, `/x/key=${encoded.apiKey}`, `/x/${encodeURIComponent(`a ${encoded.apiKey}`)}`]) {
+        expect((await call(path, { method: 'DELETE', headers: bearer })).status).toBe(404);
+      }
     } finally {
       await gateway.close(); // flushes the span batch
       await receiver.close();
