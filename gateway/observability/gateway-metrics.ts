@@ -49,7 +49,7 @@ export function gatewayMetrics(options: GatewayMetricsOptions = {}): GatewayMetr
   const sockets = new Gauge({ name: 'gateway_websocket_connections', help: 'Open WebSocket connections', registers });
   const lag = new Histogram({ name: 'gateway_event_bus_lag_seconds', help: 'From an event being published to this process hearing it', labelNames: ['type'], buckets: LATENCY_BUCKETS, registers });
   new Gauge({ name: 'gateway_usage_buffer_records', help: 'Usage records waiting to be written', registers, collect() { this.set(sources.usageBuffered?.() ?? 0); } });
-  new Gauge({ name: 'gateway_usage_dropped_records', help: 'Usage records lost since start: the bounded buffer was full (failed writes are retried), or still unwritten at shutdown', registers, collect() { this.set(sources.usageDropped?.() ?? 0); } });
+  new Gauge({ name: 'gateway_usage_dropped_records', help: 'Usage records lost since start: the bounded buffer was full (failed writes are retried), the database refused their content, or still unwritten at shutdown (also logged then)', registers, collect() { this.set(sources.usageDropped?.() ?? 0); } });
   new Gauge({ name: 'gateway_rate_limit_store_failures', help: 'Rate-limit decisions the store failed or timed out on since start', registers, collect() { this.set(sources.rateLimitStore?.().failures ?? 0); } });
   new Gauge({ name: 'gateway_rate_limit_degraded_admissions', help: 'Requests admitted uncounted under fail-open since start', registers, collect() { this.set(sources.rateLimitStore?.().degradedAdmissions ?? 0); } });
 
