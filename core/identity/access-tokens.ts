@@ -16,6 +16,7 @@ import { tokenExpired, unauthenticated } from '../errors/errors.ts';
 import { SCOPES, type Scope } from '../../schema/scopes.ts';
 import { TIER_NAMES, type Tier } from '../../schema/tiers.ts';
 import type { Principal } from './principal.ts';
+import { subjectClaim } from './subject-claim.ts';
 import { verifiedTokenCache } from './verified-token-cache.ts';
 
 export type JwtKeyConfig =
@@ -64,7 +65,7 @@ export interface AccessTokens {
 }
 
 const customClaims = z.object({
-  sub: z.string().min(1),
+  sub: subjectClaim,
   jti: z.string().min(1),
   exp: z.number(),
   tier: z.enum(TIER_NAMES),

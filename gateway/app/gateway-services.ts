@@ -20,6 +20,7 @@ import { observeEventBus } from '../observability/event-bus-metrics.ts';
 import { gatewayMetrics, type GatewayMetrics } from '../observability/gateway-metrics.ts';
 import { startTracing, type Tracing } from '../observability/tracing.ts';
 import { usageAlerts } from '../rate-limit/usage-alerts.ts';
+import { rateLimitedWarning } from '../../core/rate-limited-warning.ts';
 import { prismaUsageSink } from '../usage/prisma-usage-sink.ts';
 import { disabledUsageRecorder, retryableUsageWrite, usageRecorder, type UsageRecorder } from '../usage/usage-recorder.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
@@ -51,13 +52,24 @@ export interface GatewayServices {
 
 function recorderFor(config: AppConfig, storage: Storage, logger: Logger): UsageRecorder {
   if (config.usage.recording === 'off') return disabledUsageRecorder();
+  // An outage fails a write every flush interval: one line per window, the repeats counted into the next.
+  const flushFailed = rateLimitedWarning({ logger, message: 'usage records could not be written; refused ones are dropped, the rest stay buffered and are retried' });
+  const bufferFull = rateLimitedWarning({ logger, message: 'usage records dropped: the buffer is at USAGE_MAX_BUFFERED while the database does not take them' });
+  const refused = rateLimitedWarning({ logger, message: 'usage record dropped: the database refused its content' });
   return usageRecorder({
     sink: prismaUsageSink(storage.database.prisma),
     batchSize: config.usage.batchSize,
     flushIntervalMs: config.usage.flushIntervalMs,
     maxBuffered: config.usage.maxBuffered,
+    closeTimeoutMs: config.usage.shutdownTimeoutMs,
     retryable: retryableUsageWrite,
-    onFlushError: (error, records) => logger.warn({ err: error, records }, 'usage records could not be written; refused ones are dropped, the rest stay buffered and are retried'),
+    onFlushError: (error, records) => flushFailed({ err: error, records }),
+    onDropped: (records, reason) => {
+      if (reason === 'buffer-full') return bufferFull({ records, reason });
+      // After shutdown gateway_usage_dropped_records is no longer there to read: the log is the record of the loss.
+      if (reason === 'shutdown') return logger.error({ records, reason }, 'usage records dropped at shutdown: the database did not take them before USAGE_SHUTDOWN_TIMEOUT_MS');
+      refused({ records, reason });
+    },
   });
 }
 

@@ -51,7 +51,7 @@ export function gatewayMetrics(options: GatewayMetricsOptions = {}): GatewayMetr
   const sockets = new Gauge({ name: 'gateway_websocket_connections', help: 'Open WebSocket connections', registers });
   const lag = new Histogram({ name: 'gateway_event_bus_lag_seconds', help: 'From an event being published to this process hearing it', labelNames: ['type'], buckets: LATENCY_BUCKETS, registers });
   new Gauge({ name: 'gateway_usage_buffer_records', help: 'Usage records waiting to be written', registers, collect() { this.set(sources.usageBuffered?.() ?? 0); } });
-  new Gauge({ name: 'gateway_usage_dropped_records', help: 'Usage records lost since start: the bounded buffer was full (failed writes are retried), or still unwritten at shutdown', registers, collect() { this.set(sources.usageDropped?.() ?? 0); } });
+  new Gauge({ name: 'gateway_usage_dropped_records', help: 'Usage records lost since start: the bounded buffer was full (failed writes are retried), the database refused their content, or still unwritten at shutdown (also logged then)', registers, collect() { this.set(sources.usageDropped?.() ?? 0); } });
   new Gauge({
     name: 'gateway_contained_errors',
     help: 'Throws from callbacks that input reached (multipart parts, WebSocket frames, upgrades, bus messages, response hooks) since start; each ended one request or connection',

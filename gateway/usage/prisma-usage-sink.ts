@@ -18,7 +18,7 @@ export function prismaUsageSink(prisma: PrismaClient): UsageSink {
         ${column((r) => r.occurredAt.toISOString())}::timestamp(3)[],
         ${column((r) => r.requestId)}::text[],
         ${column((r) => r.transport)}::text[],
-        ${column((r) => r.userId)}::uuid[],
+        ${column((r) => r.userId)}::text[],
         ${column((r) => r.apiKeyId)}::uuid[],
         ${column((r) => r.tier)}::text[],
         ${column((r) => r.module)}::text[],

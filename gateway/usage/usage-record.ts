@@ -7,6 +7,7 @@ export interface UsageRecord {
   readonly occurredAt: Date;
   readonly requestId: string;
   readonly transport: UsageTransport;
+  /** The token's subject as it names the caller: a UUID of ours, or another issuer's (`auth0|…`). */
   readonly userId: string | null;
   readonly apiKeyId: string | null;
   readonly tier: Tier | null;
@@ -20,5 +21,5 @@ export interface UsageRecord {
   readonly bytesOut: number;
 }
 
-/** Where a batch of records goes: one multi-row INSERT (Prisma `createMany`). */
+/** Where a batch of records goes: one multi-row INSERT (prisma-usage-sink.ts). */
 export type UsageSink = (records: readonly UsageRecord[]) => Promise<void>;

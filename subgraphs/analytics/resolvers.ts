@@ -7,6 +7,7 @@ import type { SubgraphContext } from '../../core/identity/subgraph-context.ts';
 import { requirePrincipal } from '../shared/require-principal.ts';
 import type { SubgraphServices } from '../shared/services.ts';
 import { validInput } from '../../core/errors/validate-input.ts';
+import { subjectClaim } from '../../core/identity/subject-claim.ts';
 import { usageQueries, type BucketSize, type GroupBy } from './usage-queries.ts';
 import { usageWindow, type UsageScope } from './usage-scope.ts';
 
@@ -20,7 +21,8 @@ interface FilterInput {
 }
 
 const uuid = (what: string) => z.string().uuid(`must be ${what} id`);
-const filterIds = z.object({ apiKeyId: uuid('an API key').nullish(), userId: uuid('a user').nullish(), tier: tierInput.nullish() });
+// A user is named as tokens name them: one of our UUIDs, or another issuer's subject.
+const filterIds = z.object({ apiKeyId: uuid('an API key').nullish(), userId: subjectClaim.nullish(), tier: tierInput.nullish() });
 const groupLimit = z.object({ limit: z.number().int().min(1).max(500) });
 
 function scopeOf(filter: FilterInput | null | undefined): UsageScope {

@@ -21,7 +21,7 @@ const GROUP_COLUMNS: Readonly<Record<GroupBy, Prisma.Sql>> = {
   tier: Prisma.raw('tier::text'),
   operation: Prisma.raw('operation_name'),
   route: Prisma.raw('route'),
-  user: Prisma.raw('user_id::text'),
+  user: Prisma.raw('user_id'),
 };
 
 const BUCKET_UNITS: Readonly<Record<BucketSize, Prisma.Sql>> = { hour: Prisma.raw(`'hour'`), day: Prisma.raw(`'day'`) };

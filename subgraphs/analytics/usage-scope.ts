@@ -21,7 +21,7 @@ export function usageWindow(since: Date | null | undefined, until: Date | null |
 /** The WHERE clause of a scope; every column here leads one of usage_records' indexes. */
 export function whereOf(scope: UsageScope): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`occurred_at >= ${scope.since}`, Prisma.sql`occurred_at < ${scope.until}`];
-  if (scope.userId !== undefined) conditions.push(Prisma.sql`user_id = ${scope.userId}::uuid`);
+  if (scope.userId !== undefined) conditions.push(Prisma.sql`user_id = ${scope.userId}`);
   if (scope.apiKeyId !== undefined) conditions.push(Prisma.sql`api_key_id = ${scope.apiKeyId}::uuid`);
   if (scope.module !== undefined) conditions.push(Prisma.sql`module = ${scope.module}`);
   if (scope.tier !== undefined) conditions.push(Prisma.sql`tier = ${scope.tier}::"Tier"`);

@@ -2,7 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { login, registerAndLogin, userOfTier } from '../support/account-flows.ts';
-import { ADMIN, startTestGateway } from '../support/gateway-harness.ts';
+import { accessTokens } from '../../core/identity/access-tokens.ts';
+import { ADMIN, startTestGateway, testConfig } from '../support/gateway-harness.ts';
 import { firstErrorCode, graphql } from '../support/graphql-client.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.ts';
 import type { StartedProcess } from '../support/processes.ts';
@@ -54,6 +55,19 @@ describe('a tier change binds existing access tokens (embedded)', () => {
     expect((await graphql(gateway.url, '{ me { id } }', {}, user)).status).toBe(200);
     await graphql(gateway.url, SET_TIER, { id: user.userId, tier: 'pro' }, await login(gateway.url, ADMIN.email, ADMIN.password));
     expect((await graphql(gateway.url, '{ me { id } }', {}, user)).status).toBe(401);
+  });
+
+  it("refuses a validly signed token whose subject is no account of ours (another issuer's, not a UUID), and still records the call", async () => {
+    const signer = await accessTokens(testConfig().jwt);
+    const token = (await signer.issue({ userId: 'auth0|5f7c8ec7c33c6c004bbafe82', tier: 'free', scopes: [] })).token;
+    const refused = await graphql(gateway.url, '{ __typename }', {}, { token });
+    expect(refused.status).toBe(401);
+    expect(firstErrorCode(refused)).toBe('AUTHENTICATION_REQUIRED');
+    expect(refused.errors?.[0]?.message).toContain('no longer exists');
+    const dropped = gateway.usage.dropped();
+    await gateway.usage.flush();
+    expect(gateway.usage.buffered()).toBe(0);
+    expect(gateway.usage.dropped()).toBe(dropped);
   });
 });
 

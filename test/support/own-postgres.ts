@@ -36,8 +36,11 @@ export interface OwnPostgres {
   /** SIGSTOP the postmaster and every backend: connections stay open and nothing answers. */
   freeze(): Promise<void>;
   thaw(): Promise<void>;
-  /** Fast shutdown: connections are refused until start(). */
-  stop(): Promise<void>;
+  /**
+   * Connections are refused until start(). `fast` (the default) ends every session
+   * cleanly; `immediate` kills the server as a crash would, with recovery on start.
+   */
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
   start(): Promise<void>;
   /** Thaws, stops and deletes the cluster. */
   destroy(): Promise<void>;
@@ -84,8 +87,8 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
       signal(frozen, 'SIGSTOP');
     },
     thaw,
-    async stop() {
-      await pgCtl('-m', 'fast', 'stop');
+    async stop(mode = 'fast') {
+      await pgCtl('-m', mode, 'stop');
     },
     start,
     async destroy() {

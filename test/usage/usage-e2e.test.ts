@@ -95,6 +95,12 @@ describe('usage recorded at the edge and read through the analytics subgraph', (
     const everyone = await graphql<{ platformUsage: Report }>(gateway.url, `{ platformUsage { ${REPORT} } }`, {}, { token: admin.token });
     expect(countOf(everyone.data!.platformUsage.byOperation, 'BobKeys')).toBe(1);
     expect(everyone.data!.platformUsage.total.requests).toBeGreaterThan(own.total.requests);
+    // Subjects of other issuers are not UUIDs: filtering by one is a filter like any other.
+    const external = await graphql<{ platformUsage: Report }>(gateway.url, `query($filter: UsageFilter) { platformUsage(filter: $filter) { total { ${STATS} } } }`, { filter: { userId: 'auth0|5f7c8ec7c33c6c004bbafe82' } }, { token: admin.token });
+    expect(external.errors).toBeUndefined();
+    expect(external.data?.platformUsage.total.requests).toBe(0);
+    const tooLong = await graphql(gateway.url, 'query($filter: UsageFilter) { platformUsage(filter: $filter) { total { requests } } }', { filter: { userId: 'x'.repeat(256) } }, { token: admin.token });
+    expect(firstErrorCode(tooLong)).toBe('VALIDATION_ERROR');
   });
 
   it('contributes Module.usage to the module entity, and answers /analytics/usage and /api/v1/api-keys/{id}/usage', async () => {

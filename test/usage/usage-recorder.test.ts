@@ -101,6 +101,117 @@ describe('the usage recorder', () => {
   });
 });
 
+// The invariant the edge promises: every record handed to the recorder is written,
+// or counted as dropped (and reported), never lost without a trace.
+describe('the usage recorder, record for record', () => {
+  const failing = (message: string) => Object.assign(new Error(message), { transient: message !== 'refused' });
+  const retryable = (error: unknown) => (error as { transient?: boolean }).transient !== false;
+
+  it('loses nothing when its failure hooks throw: the batch is still put back and retried', async () => {
+    const written: string[] = [];
+    let failures = 0;
+    const recorder = usageRecorder({
+      sink: async (records) => {
+        if (failures < 2) {
+          failures += 1;
+          throw failing('database down');
+        }
+        written.push(...records.map((r) => r.requestId));
+      },
+      batchSize: 2,
+      flushIntervalMs: 60_000,
+      onFlushError: () => {
+        throw new Error('the logger failed');
+      },
+      retryable: (error) => {
+        if (failures === 2) throw new Error('the classifier failed');
+        return retryable(error);
+      },
+    });
+    for (let n = 0; n < 3; n += 1) recorder.record(record(n));
+    await recorder.flush();
+    await recorder.flush();
+    await recorder.close();
+    expect(written.sort()).toEqual(['req_0', 'req_1', 'req_2']);
+    expect(recorder.dropped()).toBe(0);
+  });
+
+  it('at shutdown, retries failed writes until its deadline: a database back within it loses nothing', async () => {
+    const written: string[] = [];
+    const backAt = Date.now() + 300;
+    const recorder = usageRecorder({
+      sink: async (records) => {
+        if (Date.now() < backAt) throw failing('database down');
+        written.push(...records.map((r) => r.requestId));
+      },
+      batchSize: 2,
+      flushIntervalMs: 60_000,
+      closeTimeoutMs: 5_000,
+    });
+    for (let n = 0; n < 5; n += 1) recorder.record(record(n));
+    await recorder.close();
+    expect(written).toEqual(['req_0', 'req_1', 'req_2', 'req_3', 'req_4']);
+    expect(recorder.dropped()).toBe(0);
+  });
+
+  it('at its shutdown deadline, counts and reports everything unwritten, a write still in flight included', async () => {
+    const reported: Array<[number, string]> = [];
+    const recorder = usageRecorder({
+      // A database that never answers (frozen, no statement deadline).
+      sink: () => new Promise<void>(() => {}),
+      batchSize: 2,
+      flushIntervalMs: 60_000,
+      closeTimeoutMs: 200,
+      onDropped: (records, reason) => reported.push([records, reason]),
+    });
+    for (let n = 0; n < 5; n += 1) recorder.record(record(n));
+    const started = performance.now();
+    await recorder.close();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(recorder.dropped()).toBe(5);
+    expect(recorder.buffered()).toBe(0);
+    expect(reported).toEqual([[5, 'shutdown']]);
+  });
+
+  it('counts a record that arrives after it closed, rather than keeping it where nothing will write it', async () => {
+    const written: string[] = [];
+    const recorder = usageRecorder({ sink: async (records) => void written.push(...records.map((r) => r.requestId)), flushIntervalMs: 60_000 });
+    await recorder.close();
+    recorder.record(record(1));
+    expect(recorder.dropped()).toBe(1);
+    expect(recorder.buffered()).toBe(0);
+    expect(written).toEqual([]);
+  });
+
+  it('writing a refused batch one by one, puts the rest back when the database goes away meanwhile', async () => {
+    const written: string[] = [];
+    let singles = 0;
+    const recorder = usageRecorder({
+      sink: async (records) => {
+        if (records.some((r) => r.requestId === 'req_1')) {
+          if (records.length > 1) throw failing('refused');
+          // The refused record is not refused alone: the database was away when it came.
+          singles += 1;
+          if (singles === 1) throw failing('database down');
+        }
+        if (records.length > 1) throw failing('refused');
+        written.push(...records.map((r) => r.requestId));
+      },
+      retryable,
+      batchSize: 3,
+      flushIntervalMs: 60_000,
+    });
+    for (let n = 0; n < 3; n += 1) recorder.record(record(n));
+    await recorder.flush();
+    expect(written).toEqual(['req_0']);
+    expect(recorder.buffered()).toBe(2);
+    expect(recorder.dropped()).toBe(0);
+    await recorder.close();
+    expect(written.sort()).toEqual(['req_0', 'req_1', 'req_2']);
+    expect(recorder.dropped()).toBe(0);
+  });
+});
+
 describe('WebSocket usage', () => {
   it('records a message as a ws usage record and counts connections', async () => {
     const { gatewayMetrics } = await import('../../gateway/observability/gateway-metrics.ts');

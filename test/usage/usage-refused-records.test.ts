@@ -20,8 +20,8 @@ const record = (requestId: string, userId: string | null): UsageRecord => ({
   bytesOut: 20,
 });
 
-// A token from another issuer may name a subject that is not one of our UUIDs (an external
-// supergraph's users): Postgres refuses that record (22P02), now and on every retry.
+// A record Postgres refuses for its content (here a request id holding a NUL byte, 22021)
+// is refused now and on every retry.
 describe('usage records the database refuses for their content (real PGlite)', () => {
   let database: Database;
   beforeAll(async () => {
@@ -42,7 +42,7 @@ describe('usage records the database refuses for their content (real PGlite)', (
       flushIntervalMs: 60_000,
     });
     recorder.record(record('req_good_1', null));
-    recorder.record(record('req_refused', 'bench-user'));
+    recorder.record(record('req_refused\u0000', null));
     recorder.record(record('req_good_2', '00000000-0000-4000-8000-000000000001'));
     await recorder.flush();
     expect(recorder.buffered()).toBe(0);

@@ -97,6 +97,7 @@ export const environmentSchema = z.object({
   USAGE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   USAGE_MAX_BUFFERED: z.coerce.number().int().min(1).default(50_000),
+  USAGE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   METRICS_ACCESS: z.enum(['loopback', 'open', 'off']).default('loopback'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL').optional(),

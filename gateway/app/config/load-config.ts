@@ -180,7 +180,13 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     usage:
       env.USAGE_RECORDING === 'off'
         ? { recording: 'off' }
-        : { recording: 'on', batchSize: env.USAGE_BATCH_SIZE, flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS, maxBuffered: env.USAGE_MAX_BUFFERED },
+        : {
+            recording: 'on',
+            batchSize: env.USAGE_BATCH_SIZE,
+            flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+            maxBuffered: env.USAGE_MAX_BUFFERED,
+            shutdownTimeoutMs: env.USAGE_SHUTDOWN_TIMEOUT_MS,
+          },
     metrics: env.METRICS_TOKEN ? { kind: 'token', token: env.METRICS_TOKEN } : { kind: env.METRICS_ACCESS },
     tracing: tracingConfig(env),
     trustProxy: env.TRUST_PROXY,
