@@ -11,7 +11,7 @@ import type { EdgeSteps } from '../edge/edge-steps.ts';
 import type { UploadStore } from '../uploads/upload-store.ts';
 import type { ImportRequest } from './import-intake.ts';
 import { receiveImportUpload } from './multipart-import.ts';
-import { streamReport } from './report-stream.ts';
+import { reportQuerySchema, streamReport } from './report-stream.ts';
 import { restBulkOperation } from './rest-shape.ts';
 import { importFormatOf } from './row-sources.ts';
 
@@ -132,9 +132,9 @@ export function bulkDownloadRouter(options: BulkRouteOptions) {
           const operation = await visibleOperation(options.prisma, principal, decodePathParameter('id', id));
           if (what === 'download') return sendExportFile(exchange, options.exportFiles, operation);
           if (operation.kind !== 'import') throw validationError('Only an import has a per-row report; download an export with …/download', 'id');
-          const format = exchange.url.searchParams.get('format') ?? 'csv';
-          if (format !== 'csv' && format !== 'json') throw validationError("Invalid 'format': csv or json", 'format');
-          await streamReport(options.prisma, operation.id, format, exchange.response);
+          const query = reportQuerySchema.safeParse({ format: exchange.url.searchParams.get('format') ?? undefined });
+          if (!query.success) throw validationError("Invalid 'format': csv or json", 'format');
+          await streamReport(options.prisma, operation.id, query.data.format, exchange.response);
         },
       };
     },

@@ -1,7 +1,15 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { stringify } from 'csv-stringify';
+import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/generated/client.ts';
+
+/** The query of `GET /api/v1/bulk/operations/{id}/report`: the route reads it, the OpenAPI document shows it. */
+export const reportQuerySchema = z.object({
+  format: z.enum(['csv', 'json']).default('csv').describe('csv: one line per error (a row without errors: one line); json: an array of rows with their errors'),
+});
+
+export type ReportFormat = z.infer<typeof reportQuerySchema>['format'];
 
 /** Rows read per query while a report streams. */
 const PAGE = 2000;
@@ -28,7 +36,7 @@ async function send(response: ServerResponse, chunk: string): Promise<void> {
  * CSV (row_number, status, column, message, input, result; one line per error,
  * one line for a row without errors) or a JSON array of rows with their errors.
  */
-export async function streamReport(prisma: PrismaClient, operationId: string, format: 'csv' | 'json', response: ServerResponse): Promise<void> {
+export async function streamReport(prisma: PrismaClient, operationId: string, format: ReportFormat, response: ServerResponse): Promise<void> {
   response.statusCode = 200;
   response.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
   response.setHeader('Content-Disposition', `attachment; filename="bulk-${operationId}-report.${format}"`);

@@ -1,3 +1,4 @@
+import { reportQuerySchema } from '../../gateway/bulk/report-stream.ts';
 import type { EdgeRouteDoc } from './openapi-document.ts';
 
 /** The bulk routes that read or write files (gateway/bulk/bulk-routes.ts), for the same document as the bridge routes. */
@@ -27,6 +28,8 @@ export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
   {
     method: 'GET',
     path: '/api/v1/bulk/operations/{id}/report',
+    pathParameters: { id: 'The bulk operation (its operation_id)' },
+    query: reportQuerySchema,
     tag: 'ubp',
     auth: 'required',
     summary: "An import's per-row report (row number, status, column, message, input, result), streamed; `?format=csv` (default) or `json`",
@@ -36,6 +39,7 @@ export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
   {
     method: 'GET',
     path: '/api/v1/bulk/operations/{id}/download',
+    pathParameters: { id: 'The bulk operation (its operation_id)' },
     tag: 'ubp',
     auth: 'required',
     summary: "A finished export's file, for its owner",

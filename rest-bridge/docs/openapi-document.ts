@@ -10,6 +10,10 @@ export interface EdgeRouteDoc {
   readonly summary: string;
   readonly tag: string;
   readonly auth: 'none' | 'required' | 'signature';
+  /** What each `{name}` of the path names. */
+  readonly pathParameters?: Readonly<Record<string, string>>;
+  /** The query the route reads, as the route parses it. */
+  readonly query?: z.ZodType;
   /** Request body media type and schema, when there is one. */
   readonly requestBody?: { readonly mediaType: string; readonly schema: Record<string, unknown> };
   /** What a success answers. @default application/json, an object */
@@ -60,10 +64,22 @@ function security(auth: EdgeRouteDoc['auth'] | BridgeRoute['auth']) {
   return auth === 'required' ? [{ bearerAuth: [] }, { apiKeyAuth: [] }] : [];
 }
 
+/** One query parameter per property of the schema the route parses its query with; a property's description becomes the parameter's. */
+function queryParameters(query: z.ZodType | undefined) {
+  if (!query) return [];
+  const shape = jsonSchemaOf(query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(shape.properties ?? {}).map(([name, { description, ...schema }]) => ({
+    name,
+    in: 'query',
+    required: shape.required?.includes(name) ?? false,
+    ...(typeof description === 'string' ? { description } : {}),
+    schema,
+  }));
+}
+
 function bridgeOperation(route: BridgeRoute) {
   const params = compilePath(route.path).names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
-  const queryShape = route.query ? (jsonSchemaOf(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] }) : undefined;
-  const query = Object.entries(queryShape?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: queryShape?.required?.includes(name) ?? false, schema }));
+  const query = queryParameters(route.query);
   return {
     summary: route.summary,
     tags: [route.tag],
@@ -87,8 +103,17 @@ function passThroughResponses({ backend, maxBodyBytes }: NonNullable<EdgeRouteDo
   return { default: { description: "The backend's own response, streamed back unchanged (hop-by-hop headers and Set-Cookie removed)", content: ANY_CONTENT }, ...errorResponses, 413: tooLarge, 503: unavailable };
 }
 
+/** A `{name...}` parameter holds the rest of the path; the others are one segment each. */
+function pathParameters(path: string, descriptions: Readonly<Record<string, string>> = {}) {
+  const rest = /\{(\w+)\.\.\.\}/.exec(path)?.[1];
+  return compilePath(path).names.map((name) => {
+    const description = name === rest ? 'The rest of the path, passed on as it is' : descriptions[name];
+    return { name, in: 'path', required: true, schema: { type: 'string' }, ...(description ? { description } : {}) };
+  });
+}
+
 function edgeOperation(route: EdgeRouteDoc) {
-  const params = compilePath(route.path).names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description: 'The rest of the path, passed on as it is' }));
+  const params = pathParameters(route.path, route.pathParameters);
   if (route.passThrough) {
     return {
       summary: route.summary,
@@ -107,6 +132,7 @@ function edgeOperation(route: EdgeRouteDoc) {
     tags: [route.tag],
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     security: security(route.auth),
+    parameters: [...params, ...queryParameters(route.query)],
     ...(route.requestBody ? { requestBody: { required: true, content: { [route.requestBody.mediaType]: { schema: route.requestBody.schema } } } } : {}),
     responses: {
       [route.successStatus]: {

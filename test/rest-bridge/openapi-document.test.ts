@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
+import { startTestGateway } from '../support/gateway-harness.ts';
+import { describeFinding, lintOpenApi, type LintFinding } from '../support/openapi-lint.ts';
+
+type Schema = Record<string, any>;
+interface Parameter {
+  readonly name: string;
+  readonly in: string;
+  readonly required?: boolean;
+  readonly schema?: Schema;
+  readonly description?: string;
+}
+interface Operation {
+  readonly description?: string;
+  readonly parameters?: readonly Parameter[];
+  readonly responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+}
+interface OpenApi {
+  readonly info: Record<string, any>;
+  readonly paths: Record<string, Record<string, Operation>>;
+}
+
+describe('the served /api/openapi.json, as a client generator and a linter read it', () => {
+  let gateway: RunningGateway;
+  let document: OpenApi;
+  let findings: LintFinding[];
+
+  beforeAll(async () => {
+    // A backend pass-through too, so its generated operations are linted with the rest. Nothing calls it.
+    gateway = await startTestGateway({ BACKEND_ROUTES: '/legacy/*=http://127.0.0.1:9;name=legacy' });
+    document = (await (await fetch(`${gateway.url}/api/openapi.json`)).json()) as OpenApi;
+    findings = await lintOpenApi(document);
+  }, 60_000);
+  afterAll(() => gateway?.close());
+
+  it("has no error under Spectral's oas ruleset (warnings are printed with their count)", () => {
+    const warnings = findings.filter((finding) => finding.severity !== 'error');
+    console.log(`Spectral oas: ${findings.length - warnings.length} errors, ${warnings.length} warnings${warnings.map((w) => `\n  ${describeFinding(w)}`).join('')}`);
+    expect(findings.filter((finding) => finding.severity === 'error').map(describeFinding)).toEqual([]);
+  });
+
+  const parameters = (method: string, path: string, where: string) =>
+    Object.fromEntries((document.paths[path]?.[method]?.parameters ?? []).filter((parameter) => parameter.in === where).map((parameter) => [parameter.name, parameter]));
+
+  it('declares the {id} of the bulk report and download, and the format the report takes', () => {
+    for (const path of ['/api/v1/bulk/operations/{id}/report', '/api/v1/bulk/operations/{id}/download']) {
+      expect(parameters('get', path, 'path')['id'], path).toMatchObject({ required: true, schema: { type: 'string' } });
+    }
+    expect(parameters('get', '/api/v1/bulk/operations/{id}/report', 'query')['format']).toMatchObject({ required: false, schema: { enum: ['csv', 'json'], default: 'csv' } });
+    expect(Object.keys(parameters('get', '/api/v1/bulk/operations/{id}/download', 'query'))).toEqual([]);
+  });
+});
