@@ -1,3 +1,4 @@
+import { BULK_EXPORT_CONTENT_PATH, exportLinkQuerySchema } from '../../core/signatures/bulk-links.ts';
 import { reportQuerySchema } from '../../gateway/bulk/report-stream.ts';
 import type { EdgeRouteDoc } from './openapi-document.ts';
 
@@ -48,7 +49,8 @@ export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
   },
   {
     method: 'GET',
-    path: '/api/v1/bulk/exports/content',
+    path: BULK_EXPORT_CONTENT_PATH,
+    query: exportLinkQuerySchema,
     tag: 'ubp',
     auth: 'signature',
     summary: "A finished export's file through the signed, expiring link of BulkOperation.downloadUrl (id, expires, signature)",

@@ -1,3 +1,4 @@
+import { CALLBACK_HEADER_DOCS, TRAINING_CALLBACK_PATH } from '../../core/signatures/training-callback.ts';
 import type { BackendConfig } from '../../gateway/backend/backend-routes.ts';
 import { EXAMPLE_LANGUAGES, EXAMPLE_MEDIA_TYPES } from './code-examples.ts';
 import type { EdgeRouteDoc } from './openapi-document.ts';
@@ -41,7 +42,8 @@ export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
   },
   {
     method: 'POST',
-    path: '/v1/training/callback',
+    path: TRAINING_CALLBACK_PATH,
+    requiredHeaders: CALLBACK_HEADER_DOCS,
     tag: 'v1',
     auth: 'signature',
     summary: "The training upstream's progress report, signed with the job's callback secret (X-Callback-Timestamp, X-Callback-Signature)",

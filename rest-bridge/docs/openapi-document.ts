@@ -14,6 +14,8 @@ export interface EdgeRouteDoc {
   readonly pathParameters?: Readonly<Record<string, string>>;
   /** The query the route reads, as the route parses it. */
   readonly query?: z.ZodType;
+  /** Headers the route requires, by name (any case), with what each carries. */
+  readonly requiredHeaders?: Readonly<Record<string, string>>;
   /** Request body media type and schema, when there is one. */
   readonly requestBody?: { readonly mediaType: string; readonly schema: Record<string, unknown> };
   /** What a success answers. @default application/json, an object */
@@ -112,6 +114,12 @@ function pathParameters(path: string, descriptions: Readonly<Record<string, stri
   });
 }
 
+/** `x-callback-timestamp` as it is usually written, `X-Callback-Timestamp`. */
+const headerName = (name: string) => name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`);
+
+const headerParameters = (headers: EdgeRouteDoc['requiredHeaders'] = {}) =>
+  Object.entries(headers).map(([name, description]) => ({ name: headerName(name), in: 'header', required: true, description, schema: { type: 'string' } }));
+
 function edgeOperation(route: EdgeRouteDoc) {
   const params = pathParameters(route.path, route.pathParameters);
   if (route.passThrough) {
@@ -132,7 +140,7 @@ function edgeOperation(route: EdgeRouteDoc) {
     tags: [route.tag],
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     security: security(route.auth),
-    parameters: [...params, ...queryParameters(route.query)],
+    parameters: [...params, ...queryParameters(route.query), ...headerParameters(route.requiredHeaders)],
     ...(route.requestBody ? { requestBody: { required: true, content: { [route.requestBody.mediaType]: { schema: route.requestBody.schema } } } } : {}),
     responses: {
       [route.successStatus]: {

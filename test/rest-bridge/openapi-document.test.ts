@@ -50,4 +50,16 @@ describe('the served /api/openapi.json, as a client generator and a linter read 
     expect(parameters('get', '/api/v1/bulk/operations/{id}/report', 'query')['format']).toMatchObject({ required: false, schema: { enum: ['csv', 'json'], default: 'csv' } });
     expect(Object.keys(parameters('get', '/api/v1/bulk/operations/{id}/download', 'query'))).toEqual([]);
   });
+
+  it('declares the signed link of an export (id, expires, signature) and the signature headers of the training callback', () => {
+    const link = parameters('get', '/api/v1/bulk/exports/content', 'query');
+    expect(Object.keys(link).sort()).toEqual(['expires', 'id', 'signature']);
+    for (const parameter of Object.values(link)) expect(parameter, parameter.name).toMatchObject({ required: true, schema: { type: 'string' }, description: expect.any(String) });
+    expect(link['expires']?.schema?.['pattern']).toBeDefined();
+
+    const headers = parameters('post', '/v1/training/callback', 'header');
+    expect(Object.keys(headers).sort()).toEqual(['X-Callback-Signature', 'X-Callback-Timestamp']);
+    for (const header of Object.values(headers)) expect(header, header.name).toMatchObject({ required: true, schema: { type: 'string' }, description: expect.any(String) });
+    expect(headers['X-Callback-Signature']?.description).toContain('HMAC');
+  });
 });
