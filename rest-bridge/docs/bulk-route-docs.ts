@@ -1,6 +1,6 @@
 import { BULK_EXPORT_CONTENT_PATH, exportLinkQuerySchema } from '../../core/signatures/bulk-links.ts';
 import { reportQuerySchema } from '../../gateway/bulk/report-stream.ts';
-import type { EdgeRouteDoc } from './openapi-document.ts';
+import type { EdgeRouteDoc } from './edge-route-doc.ts';
 
 /** The bulk routes that read or write files (gateway/bulk/bulk-routes.ts), for the same document as the bridge routes. */
 export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
@@ -11,6 +11,8 @@ export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     auth: 'required',
     summary:
       'Import a CSV, JSON (array of objects) or XLSX file: each row runs the named mutation as the caller. Send the fields first, then the file; every row is validated before any runs (202 with the counts; 413 past BULK_MAX_BYTES)',
+    description:
+      "Needs the write:bulk scope. Send `mutation` and `mapping` (and optionally `format`) before the file part: the gateway streams the file, checks every row against the mutation's arguments in the supergraph and stores the rows, before any row runs. 202 with the job (total and invalid rows counted; status queued, or completed when no row is valid); workers then run each row as the caller, and GET /api/v1/bulk/operations/{id} follows it. 400 names a missing or bad field (the fields come before the file) or a file of more than BULK_MAX_ROWS rows; 413 past BULK_MAX_BYTES.",
     requestBody: {
       mediaType: 'multipart/form-data',
       schema: {
@@ -34,6 +36,8 @@ export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     tag: 'ubp',
     auth: 'required',
     summary: "An import's per-row report (row number, status, column, message, input, result), streamed; `?format=csv` (default) or `json`",
+    description:
+      "Needs the read:bulk scope; the job's owner or an admin (another user's job is 404). Only imports have a report (400 for an export: download its file). Streamed from the database page by page as a download (Content-Disposition: attachment), so a report of a million rows does not sit in memory.",
     responseMediaTypes: ['text/csv', 'application/json'],
     successStatus: 200,
   },
@@ -44,6 +48,8 @@ export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     tag: 'ubp',
     auth: 'required',
     summary: "A finished export's file, for its owner",
+    description:
+      "Needs the read:bulk scope; the job's owner or an admin. The file in the export's format (csv, jsonl or xlsx) as a download; 400 while the export has not completed, 404 when its file is gone. GET /api/v1/bulk/exports/content serves the same file to whoever holds the signed link.",
     responseMediaTypes: ['text/csv', 'application/jsonl', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     successStatus: 200,
   },
@@ -54,6 +60,8 @@ export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     tag: 'ubp',
     auth: 'signature',
     summary: "A finished export's file through the signed, expiring link of BulkOperation.downloadUrl (id, expires, signature)",
+    description:
+      "The link (BulkOperation.downloadUrl, or report_url of an export) is the credential: no token or key is needed, so it can be handed to a tool that holds none. 401 when the link was altered, forged or has expired; 400 while the export has not completed.",
     responseMediaTypes: ['text/csv', 'application/jsonl', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     successStatus: 200,
   },

@@ -8,6 +8,7 @@ export interface DocumentedOperation {
   /** The OpenAPI path template, `/api/v1/webhooks/{id}/deliveries`. */
   readonly path: string;
   readonly summary: string;
+  readonly description: string;
   readonly tag: string;
   readonly authenticated: boolean;
   readonly pathParameters: readonly { readonly name: string; readonly sample: string }[];
@@ -22,6 +23,7 @@ export interface DocumentedOperation {
 
 interface OpenApiOperation {
   summary: string;
+  description?: string;
   tags: string[];
   security: unknown[];
   parameters?: { name: string; in: string; required: boolean; schema: JsonSchema }[];
@@ -61,6 +63,7 @@ export function documentedOperations(document: OpenApiPaths): DocumentedOperatio
         method: method.toUpperCase(),
         path,
         summary: operation.summary,
+        description: operation.description ?? operation.summary,
         tag: operation.tags[0] ?? 'other',
         authenticated: operation.security.length > 0,
         pathParameters: parameters.filter((p) => p.in === 'path').map((p) => ({ name: p.name, sample: pathParameterSample(p.name) })),

@@ -43,7 +43,7 @@ function requestItem(operation: DocumentedOperation) {
   return {
     name: `${operation.method} ${operation.path}`,
     request: {
-      description: operation.summary,
+      description: `${operation.summary}\n\n${operation.description}`,
       method: operation.method,
       header: [
         ...(operation.body?.kind === 'json' ? [{ key: 'Content-Type', value: 'application/json' }] : []),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
-import { startTestGateway } from '../support/gateway-harness.ts';
+import { startTestGateway, testConfig } from '../support/gateway-harness.ts';
 import { describeFinding, lintOpenApi, type LintFinding } from '../support/openapi-lint.ts';
 
 type Schema = Record<string, any>;
@@ -28,7 +28,12 @@ describe('the served /api/openapi.json, as a client generator and a linter read 
 
   beforeAll(async () => {
     // A backend pass-through too, so its generated operations are linted with the rest. Nothing calls it.
-    gateway = await startTestGateway({ BACKEND_ROUTES: '/legacy/*=http://127.0.0.1:9;name=legacy' });
+    gateway = await startTestGateway({
+      BACKEND_ROUTES: '/legacy/*=http://127.0.0.1:9;name=legacy',
+      DOCS_CONTACT_NAME: 'Platform API team',
+      DOCS_CONTACT_EMAIL: 'api@example.com',
+      DOCS_CONTACT_URL: 'https://example.com/support',
+    });
     document = (await (await fetch(`${gateway.url}/api/openapi.json`)).json()) as OpenApi;
     findings = await lintOpenApi(document);
   }, 60_000);
@@ -61,5 +66,15 @@ describe('the served /api/openapi.json, as a client generator and a linter read 
     expect(Object.keys(headers).sort()).toEqual(['X-Callback-Signature', 'X-Callback-Timestamp']);
     for (const header of Object.values(headers)) expect(header, header.name).toMatchObject({ required: true, schema: { type: 'string' }, description: expect.any(String) });
     expect(headers['X-Callback-Signature']?.description).toContain('HMAC');
+  });
+
+  it('describes every operation beyond its summary, and names a contact (DOCS_CONTACT_*)', () => {
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, ...operation })));
+    expect(operations.length).toBeGreaterThan(60);
+    const undescribed = operations.filter((operation) => typeof operation.description !== 'string' || operation.description.trim().length < 20 || operation.description === (operation as { summary?: string }).summary);
+    expect(undescribed.map((operation) => operation.key)).toEqual([]);
+    expect(document.info['contact']).toEqual({ name: 'Platform API team', email: 'api@example.com', url: 'https://example.com/support' });
+    expect(testConfig().docs.contact).toEqual({ name: 'Gateway operators' });
+    expect(() => testConfig({ DOCS_CONTACT_URL: 'mailto:x' })).toThrow(/DOCS_CONTACT_URL/);
   });
 });
