@@ -14,6 +14,7 @@ import { receiveImportUpload } from './multipart-import.ts';
 import { reportQuerySchema, streamReport } from './report-stream.ts';
 import { restBulkOperation } from './rest-shape.ts';
 import { importFormatOf } from './row-sources.ts';
+import { EXPORT_FILES, type ExportFormat } from './export-writer.ts';
 
 export const BULK_IMPORT_PATH = '/api/v1/bulk/import';
 
@@ -60,7 +61,9 @@ async function sendExportFile(exchange: Exchange, files: UploadStore, operation:
   const { response } = exchange;
   const extension = operation.format;
   response.statusCode = 200;
-  response.setHeader('Content-Type', extension === 'csv' ? 'text/csv; charset=utf-8' : extension === 'jsonl' ? 'application/jsonl' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  // Exports are only ever made in the formats of EXPORT_FILES; a record from elsewhere is served as bytes.
+  const file: { readonly contentType: string } | undefined = EXPORT_FILES[extension as ExportFormat];
+  response.setHeader('Content-Type', file?.contentType ?? 'application/octet-stream');
   response.setHeader('Content-Length', content.sizeBytes);
   response.setHeader('Content-Disposition', `attachment; filename="bulk-${operation.id}.${extension}"`);
   content.stream.pipe(response);

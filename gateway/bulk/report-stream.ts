@@ -11,6 +11,18 @@ export const reportQuerySchema = z.object({
 
 export type ReportFormat = z.infer<typeof reportQuerySchema>['format'];
 
+/** One line per error (a row without errors: one line with both empty); input and result are JSON text. */
+export const REPORT_CSV_COLUMNS = ['row_number', 'status', 'column', 'message', 'input', 'result'] as const;
+
+/** One row of the JSON report. */
+export const reportRowSchema = z.object({
+  rowNumber: z.number().int().describe('1 is the first data row'),
+  status: z.enum(['pending', 'running', 'succeeded', 'failed', 'invalid', 'cancelled']),
+  errors: z.array(z.object({ column: z.string().nullable(), message: z.string() })).describe('Why the row is invalid or failed; empty otherwise'),
+  input: z.unknown().describe("The row as validated: the mutation's arguments (an invalid row: its cells as read)"),
+  result: z.unknown().describe("The mutation's data for a row that ran, null before"),
+});
+
 /** Rows read per query while a report streams. */
 const PAGE = 2000;
 
@@ -44,19 +56,20 @@ export async function streamReport(prisma: PrismaClient, operationId: string, fo
     let first = true;
     await send(response, '[');
     for await (const row of reportRows(prisma, operationId)) {
-      const line = JSON.stringify({ rowNumber: row.rowNumber, status: row.status, errors: row.errors ?? [], input: row.input, result: row.result ?? null });
+      const line = JSON.stringify({ rowNumber: row.rowNumber, status: row.status, errors: (row.errors ?? []) as ReportError[], input: row.input, result: row.result ?? null } satisfies z.infer<typeof reportRowSchema>);
       await send(response, first ? line : `,\n${line}`);
       first = false;
     }
     response.end(']');
     return;
   }
-  const csv = stringify({ header: true, columns: ['row_number', 'status', 'column', 'message', 'input', 'result'] });
+  const csv = stringify({ header: true, columns: [...REPORT_CSV_COLUMNS] });
   csv.pipe(response);
   for await (const row of reportRows(prisma, operationId)) {
     const errors = (Array.isArray(row.errors) ? row.errors : []) as ReportError[];
     const common = { row_number: row.rowNumber, status: row.status, input: JSON.stringify(row.input), result: row.result === null ? '' : JSON.stringify(row.result) };
-    const lines = errors.length === 0 ? [{ ...common, column: '', message: '' }] : errors.map((error) => ({ ...common, column: error.column ?? '', message: error.message }));
+    const lines: Record<(typeof REPORT_CSV_COLUMNS)[number], unknown>[] =
+      errors.length === 0 ? [{ ...common, column: '', message: '' }] : errors.map((error) => ({ ...common, column: error.column ?? '', message: error.message }));
     for (const line of lines) if (!csv.write(line)) await once(csv, 'drain');
   }
   csv.end();

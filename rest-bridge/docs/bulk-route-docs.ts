@@ -1,6 +1,17 @@
 import { BULK_EXPORT_CONTENT_PATH, exportLinkQuerySchema } from '../../core/signatures/bulk-links.ts';
-import { reportQuerySchema } from '../../gateway/bulk/report-stream.ts';
-import type { EdgeRouteDoc } from './edge-route-doc.ts';
+import { REPORT_CSV_COLUMNS, reportQuerySchema, reportRowSchema } from '../../gateway/bulk/report-stream.ts';
+import { z } from 'zod';
+import { EXPORT_FILES } from '../../gateway/bulk/export-writer.ts';
+import { restBulkOperationSchema } from '../../gateway/bulk/rest-shape.ts';
+import type { EdgeBody, EdgeRouteDoc } from './edge-route-doc.ts';
+
+/** An export's file in its format (the job's `format`), by media type. */
+const EXPORT_FILE_BODIES: Readonly<Record<string, EdgeBody>> = Object.fromEntries(
+  Object.entries(EXPORT_FILES).map(([format, file]): [string, EdgeBody] => [
+    file.contentType.split(';')[0] ?? file.contentType,
+    file.binary ? { text: `format=${format}: ${file.holds}`, binary: true } : { text: `format=${format}: ${file.holds}` },
+  ]),
+);
 
 /** The bulk routes that read or write files (gateway/bulk/bulk-routes.ts), for the same document as the bridge routes. */
 export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
@@ -26,6 +37,7 @@ export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
         },
       },
     },
+    success: { 'application/json': { envelope: restBulkOperationSchema } },
     successStatus: 202,
   },
   {
@@ -38,7 +50,10 @@ export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     summary: "An import's per-row report (row number, status, column, message, input, result), streamed; `?format=csv` (default) or `json`",
     description:
       "Needs the read:bulk scope; the job's owner or an admin (another user's job is 404). Only imports have a report (400 for an export: download its file). Streamed from the database page by page as a download (Content-Disposition: attachment), so a report of a million rows does not sit in memory.",
-    responseMediaTypes: ['text/csv', 'application/json'],
+    success: {
+      'text/csv': { text: `format=csv: a header (${REPORT_CSV_COLUMNS.join(', ')}), then one line per error of a row, or one line with column and message empty for a row without errors; input and result are JSON text` },
+      'application/json': { json: z.array(reportRowSchema).describe('format=json: every row in order, with its errors') },
+    },
     successStatus: 200,
   },
   {
@@ -50,7 +65,7 @@ export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     summary: "A finished export's file, for its owner",
     description:
       "Needs the read:bulk scope; the job's owner or an admin. The file in the export's format (csv, jsonl or xlsx) as a download; 400 while the export has not completed, 404 when its file is gone. GET /api/v1/bulk/exports/content serves the same file to whoever holds the signed link.",
-    responseMediaTypes: ['text/csv', 'application/jsonl', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    success: EXPORT_FILE_BODIES,
     successStatus: 200,
   },
   {
@@ -62,7 +77,7 @@ export const BULK_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     summary: "A finished export's file through the signed, expiring link of BulkOperation.downloadUrl (id, expires, signature)",
     description:
       "The link (BulkOperation.downloadUrl, or report_url of an export) is the credential: no token or key is needed, so it can be handed to a tool that holds none. 401 when the link was altered, forged or has expired; 400 while the export has not completed.",
-    responseMediaTypes: ['text/csv', 'application/jsonl', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    success: EXPORT_FILE_BODIES,
     successStatus: 200,
   },
 ];

@@ -2,6 +2,10 @@ import { CALLBACK_HEADER_DOCS, TRAINING_CALLBACK_PATH } from '../../core/signatu
 import type { BackendConfig } from '../../gateway/backend/backend-routes.ts';
 import { EXAMPLE_LANGUAGES, EXAMPLE_MEDIA_TYPES } from './code-examples.ts';
 import type { EdgeRouteDoc } from './edge-route-doc.ts';
+import { checkResultSchema, healthReportSchema, livenessSchema } from '../../gateway/http/health-report.ts';
+import { trainingProgressAnswerSchema, uploadAnswerSchema } from '../../gateway/http/v1-answers.ts';
+import { postmanCollectionSchema } from './postman-collection.ts';
+import { statusSummarySchema } from './status-page.ts';
 import { BULK_ROUTE_DOCS } from './bulk-route-docs.ts';
 
 /** The edge's own routes, which are not GraphQL operations but belong in the same document. */
@@ -14,6 +18,7 @@ export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     summary: 'A Postman collection (v2.1) of every route in this document, with baseUrl, bearerToken and apiKey variables',
     description:
       "Generated from this document when the gateway starts: one folder per tag, collection auth {{bearerToken}} (or a disabled X-API-Key header per request for {{apiKey}}), and {{baseUrl}} set to the Host the collection was fetched from. Each request carries tests: its status is one this document declares, never a 500, and the envelope carries the request id. POST /auth/logout runs last, so a run of the whole collection stays signed in.",
+    success: { 'application/json': { json: postmanCollectionSchema } },
     successStatus: 200,
   },
   ...EXAMPLE_LANGUAGES.map((language) => ({
@@ -24,7 +29,7 @@ export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     summary: `A ${language} program calling every route in this document with sample input`,
     description:
       `Generated from this document: one call per operation with the sample input the document implies, in the order of the document. It reads BASE_URL, TOKEN and API_KEY from the environment; the samples send nothing outside the gateway (webhook URLs are .invalid hosts).`,
-    responseMediaTypes: [EXAMPLE_MEDIA_TYPES[language]],
+    success: { [EXAMPLE_MEDIA_TYPES[language]]: { text: `The ${language} program, as text` } },
     successStatus: 200,
   })),
   {
@@ -35,7 +40,10 @@ export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     summary: 'Version, uptime and a health summary; an HTML page when the client accepts text/html',
     description:
       "The counts of GET /health/detailed (database, Redis, subgraphs, module and /v1 upstreams by status), the gateway's version, start time, uptime and how many operations this document describes. JSON in the envelope by default; a page without scripts when Accept names text/html. Always 200: a degraded gateway says so in `status`.",
-    responseMediaTypes: ['application/json', 'text/html'],
+    success: {
+      'application/json': { envelope: statusSummarySchema },
+      'text/html': { text: 'The same summary as a page (Accept: text/html)' },
+    },
     successStatus: 200,
   },
   {
@@ -46,6 +54,7 @@ export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     summary: 'Liveness',
     description:
       "200 while the process answers requests; it probes nothing (GET /health/detailed does). Not authenticated and not counted against any rate limit, so load balancers may poll it.",
+    success: { 'application/json': { envelope: livenessSchema } },
     successStatus: 200,
   },
   {
@@ -56,6 +65,8 @@ export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     summary: 'Database, Redis, subgraphs, modules and /v1 upstreams',
     description:
       "Probes the database, Redis (when configured) and every subgraph, each within 2 s, and reports the module and /v1 upstreams as last probed (reported, not required: a module that is down degrades only itself), open subscriptions, backend pass-throughs and the process. 200 with `success: true` when the database, Redis and every subgraph are up; otherwise 503 with the same report and `success: false`.",
+    success: { 'application/json': { envelope: healthReportSchema } },
+    otherAnswers: { 503: { description: 'Degraded: the same report, with success false', content: { 'application/json': { envelope: healthReportSchema, failed: true } } } },
     successStatus: 200,
   },
   {
@@ -66,6 +77,8 @@ export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
     summary: 'Redis reachability',
     description:
       "Pings Redis when REDIS_URL is set. 200 with status up, or not_configured when the gateway keeps its counters in memory; 503 with status down (and `success: false`) when the ping fails or takes over 2 s.",
+    success: { 'application/json': { envelope: checkResultSchema } },
+    otherAnswers: { 503: { description: 'Redis is down: the probe, with success false', content: { 'application/json': { envelope: checkResultSchema, failed: true } } } },
     successStatus: 200,
   },
   {
@@ -80,6 +93,7 @@ export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
       mediaType: 'multipart/form-data',
       schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } },
     },
+    success: { 'application/json': { envelope: uploadAnswerSchema } },
     successStatus: 201,
   },
   {
@@ -107,6 +121,7 @@ export const EDGE_ROUTE_DOCS: readonly EdgeRouteDoc[] = [
         },
       },
     },
+    success: { 'application/json': { envelope: trainingProgressAnswerSchema } },
     successStatus: 200,
   },
   ...BULK_ROUTE_DOCS,
