@@ -30,6 +30,8 @@ export interface BridgeRoute {
   /** `/api-keys/{api_key}`; a last `{name...}` takes the rest of the path, slashes included. */
   readonly path: string;
   readonly summary: string;
+  /** What a client should know beyond the summary, for the docs (which add the GraphQL operation the route runs). */
+  readonly description?: string;
   readonly tag: string;
   /** For the docs; identity is enforced by the subgraph rules, not here. */
   readonly auth: 'none' | 'required';

@@ -17,6 +17,12 @@ export const CALLBACK_SIGNATURE_HEADER = 'x-callback-signature';
 export const CALLBACK_TOLERANCE_SECONDS = 300;
 export const CALLBACK_SIGNATURE_SCHEME = 'v1=hex(hmac_sha256(secret, timestamp + "." + body))';
 
+/** What each header carries, for the OpenAPI document. */
+export const CALLBACK_HEADER_DOCS: Readonly<Record<typeof CALLBACK_TIMESTAMP_HEADER | typeof CALLBACK_SIGNATURE_HEADER, string>> = {
+  [CALLBACK_TIMESTAMP_HEADER]: `Unix seconds when the upstream signed the report; refused more than ${CALLBACK_TOLERANCE_SECONDS} s away from the gateway's clock`,
+  [CALLBACK_SIGNATURE_HEADER]: `${CALLBACK_SIGNATURE_SCHEME}: HMAC-SHA256 under the job's callback secret (handed to the upstream with the job) of the timestamp, a dot and the raw body`,
+};
+
 export function jobCallbackSecret(masterSecret: Uint8Array, jobId: string): string {
   return createHmac('sha256', masterSecret).update(`training-callback:${jobId}`).digest('base64url');
 }

@@ -119,6 +119,7 @@ export async function startGateway(config: AppConfig, logger: Logger): Promise<R
           routes: BRIDGE_ROUTES,
           edgeRoutes: [...EDGE_ROUTE_DOCS, ...backendRouteDocs(config.backend)],
           version: GATEWAY_VERSION,
+          contact: config.docs.contact,
           status: { startedAt, health: () => health.detailed() },
         }),
         ...healthRoutes({ health, accessTokens: platform.accessTokens, startedAt }),

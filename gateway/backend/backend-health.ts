@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { z } from 'zod';
 import type { BackendClient, BackendProbe } from './backend-client.ts';
 import { routePattern } from './backend-routes.ts';
 
@@ -25,12 +26,32 @@ export async function probeWebSocketBackend(url: string, timeoutMs: number): Pro
   }
 }
 
+const probeSchema = z.object({
+  status: z.enum(['up', 'down']),
+  latency_ms: z.number(),
+  http_status: z.number().int().optional().describe("The status of the backend's GET /health (below 500: up)"),
+  error: z.string().optional().describe('timeout, refused, reset or unreachable'),
+});
+
+/** The backend section of `/health/detailed`, as the OpenAPI document shows it. */
+export const backendHealthSchema = z
+  .object({
+    routes: z.record(
+      z.string(),
+      probeSchema.extend({ prefix: z.string(), circuit: z.enum(['closed', 'open', 'half-open']), requests: z.number().int(), failures: z.number().int() }),
+    ),
+    websocket: probeSchema.extend({ path: z.string(), connections: z.number().int() }).nullable(),
+  })
+  .describe('The backend pass-throughs (BACKEND_ROUTES, BACKEND_WS_URL), probed now; reported, not required');
+
+export type BackendHealth = z.infer<typeof backendHealthSchema>;
+
 /**
  * The backend section of `/health/detailed`: each pass-through route probed now,
  * with its circuit and use; the WebSocket backend probed, with its open
  * connections. Reported, not required: a backend that is down degrades only its routes.
  */
-export async function backendHealth(clients: readonly BackendClient[], webSocket: BackendWebSocketSource | null, timeoutMs = 2_000): Promise<Record<string, unknown>> {
+export async function backendHealth(clients: readonly BackendClient[], webSocket: BackendWebSocketSource | null, timeoutMs = 2_000): Promise<BackendHealth> {
   const [routes, socket] = await Promise.all([
     Promise.all(
       clients.map(async (client) => [

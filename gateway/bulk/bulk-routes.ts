@@ -11,9 +11,10 @@ import type { EdgeSteps } from '../edge/edge-steps.ts';
 import type { UploadStore } from '../uploads/upload-store.ts';
 import type { ImportRequest } from './import-intake.ts';
 import { receiveOneFile } from '../uploads/multipart-file.ts';
-import { streamReport } from './report-stream.ts';
+import { reportQuerySchema, streamReport } from './report-stream.ts';
 import { restBulkOperation } from './rest-shape.ts';
 import { importFormatOf } from './row-sources.ts';
+import { EXPORT_FILES, type ExportFormat } from './export-writer.ts';
 
 export const BULK_IMPORT_PATH = '/api/v1/bulk/import';
 
@@ -60,7 +61,9 @@ async function sendExportFile(exchange: Exchange, files: UploadStore, operation:
   const { response } = exchange;
   const extension = operation.format;
   response.statusCode = 200;
-  response.setHeader('Content-Type', extension === 'csv' ? 'text/csv; charset=utf-8' : extension === 'jsonl' ? 'application/jsonl' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  // Exports are only ever made in the formats of EXPORT_FILES; a record from elsewhere is served as bytes.
+  const file: { readonly contentType: string } | undefined = EXPORT_FILES[extension as ExportFormat];
+  response.setHeader('Content-Type', file?.contentType ?? 'application/octet-stream');
   response.setHeader('Content-Length', content.sizeBytes);
   response.setHeader('Content-Disposition', `attachment; filename="bulk-${operation.id}.${extension}"`);
   content.stream.pipe(response);
@@ -137,9 +140,9 @@ export function bulkDownloadRouter(options: BulkRouteOptions) {
           const operation = await visibleOperation(options.prisma, principal, decodePathParameter('id', id));
           if (what === 'download') return sendExportFile(exchange, options.exportFiles, operation);
           if (operation.kind !== 'import') throw validationError('Only an import has a per-row report; download an export with …/download', 'id');
-          const format = exchange.url.searchParams.get('format') ?? 'csv';
-          if (format !== 'csv' && format !== 'json') throw validationError("Invalid 'format': csv or json", 'format');
-          await streamReport(options.prisma, operation.id, format, exchange.response);
+          const query = reportQuerySchema.safeParse({ format: exchange.url.searchParams.get('format') ?? undefined });
+          if (!query.success) throw validationError("Invalid 'format': csv or json", 'format');
+          await streamReport(options.prisma, operation.id, query.data.format, exchange.response);
         },
       };
     },

@@ -5,6 +5,20 @@ import { loadExcelJs } from './exceljs-on-demand.ts';
 
 export type ExportFormat = 'csv' | 'jsonl' | 'xlsx';
 
+/** What a finished export's file is sent as, and what it holds, by format: the download routes and their docs read it. */
+export const EXPORT_FILES: Readonly<Record<ExportFormat, { readonly contentType: string; readonly holds: string; readonly binary?: true }>> = {
+  csv: {
+    contentType: 'text/csv; charset=utf-8',
+    holds: "A header line, then one line per node of the query's result: nested objects become dotted columns (owner.id), lists JSON text; the first row fixes the columns",
+  },
+  jsonl: { contentType: 'application/jsonl', holds: "One JSON object per line, one line per node of the query's result, every field kept" },
+  xlsx: {
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    holds: 'A workbook with one sheet: a header row, then one row per node, flattened as in CSV',
+    binary: true,
+  },
+};
+
 /** Rows go in as they arrive; bytes come out of `output` as a stream, never a whole file in memory. */
 export interface ExportWriter {
   readonly output: PassThrough;

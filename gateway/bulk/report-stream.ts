@@ -1,7 +1,27 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { stringify } from 'csv-stringify';
+import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/generated/client.ts';
+
+/** The query of `GET /api/v1/bulk/operations/{id}/report`: the route reads it, the OpenAPI document shows it. */
+export const reportQuerySchema = z.object({
+  format: z.enum(['csv', 'json']).default('csv').describe('csv: one line per error (a row without errors: one line); json: an array of rows with their errors'),
+});
+
+export type ReportFormat = z.infer<typeof reportQuerySchema>['format'];
+
+/** One line per error (a row without errors: one line with both empty); input and result are JSON text. */
+export const REPORT_CSV_COLUMNS = ['row_number', 'status', 'column', 'message', 'input', 'result'] as const;
+
+/** One row of the JSON report. */
+export const reportRowSchema = z.object({
+  rowNumber: z.number().int().describe('1 is the first data row'),
+  status: z.enum(['pending', 'running', 'succeeded', 'failed', 'invalid', 'cancelled']),
+  errors: z.array(z.object({ column: z.string().nullable(), message: z.string() })).describe('Why the row is invalid or failed; empty otherwise'),
+  input: z.unknown().describe("The row as validated: the mutation's arguments (an invalid row: its cells as read)"),
+  result: z.unknown().describe("The mutation's data for a row that ran, null before"),
+});
 
 /** Rows read per query while a report streams. */
 const PAGE = 2000;
@@ -28,7 +48,7 @@ async function send(response: ServerResponse, chunk: string): Promise<void> {
  * CSV (row_number, status, column, message, input, result; one line per error,
  * one line for a row without errors) or a JSON array of rows with their errors.
  */
-export async function streamReport(prisma: PrismaClient, operationId: string, format: 'csv' | 'json', response: ServerResponse): Promise<void> {
+export async function streamReport(prisma: PrismaClient, operationId: string, format: ReportFormat, response: ServerResponse): Promise<void> {
   response.statusCode = 200;
   response.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
   response.setHeader('Content-Disposition', `attachment; filename="bulk-${operationId}-report.${format}"`);
@@ -36,19 +56,20 @@ export async function streamReport(prisma: PrismaClient, operationId: string, fo
     let first = true;
     await send(response, '[');
     for await (const row of reportRows(prisma, operationId)) {
-      const line = JSON.stringify({ rowNumber: row.rowNumber, status: row.status, errors: row.errors ?? [], input: row.input, result: row.result ?? null });
+      const line = JSON.stringify({ rowNumber: row.rowNumber, status: row.status, errors: (row.errors ?? []) as ReportError[], input: row.input, result: row.result ?? null } satisfies z.infer<typeof reportRowSchema>);
       await send(response, first ? line : `,\n${line}`);
       first = false;
     }
     response.end(']');
     return;
   }
-  const csv = stringify({ header: true, columns: ['row_number', 'status', 'column', 'message', 'input', 'result'] });
+  const csv = stringify({ header: true, columns: [...REPORT_CSV_COLUMNS] });
   csv.pipe(response);
   for await (const row of reportRows(prisma, operationId)) {
     const errors = (Array.isArray(row.errors) ? row.errors : []) as ReportError[];
     const common = { row_number: row.rowNumber, status: row.status, input: JSON.stringify(row.input), result: row.result === null ? '' : JSON.stringify(row.result) };
-    const lines = errors.length === 0 ? [{ ...common, column: '', message: '' }] : errors.map((error) => ({ ...common, column: error.column ?? '', message: error.message }));
+    const lines: Record<(typeof REPORT_CSV_COLUMNS)[number], unknown>[] =
+      errors.length === 0 ? [{ ...common, column: '', message: '' }] : errors.map((error) => ({ ...common, column: error.column ?? '', message: error.message }));
     for (const line of lines) if (!csv.write(line)) await once(csv, 'drain');
   }
   csv.end();

@@ -3,6 +3,10 @@ import type { RouteTable } from '../../core/http/exchange.ts';
 import { sendErrorEnvelope, sendJson } from '../../core/http/respond.ts';
 import type { AccessTokens } from '../../core/identity/access-tokens.ts';
 import type { HealthChecks } from './health.ts';
+import type { livenessSchema } from './health-report.ts';
+import type { z } from 'zod';
+
+type Liveness = z.infer<typeof livenessSchema>;
 
 export interface HealthRoutesOptions {
   readonly health: HealthChecks;
@@ -20,10 +24,7 @@ export function healthRoutes(options: HealthRoutesOptions): RouteTable {
         sendJson(
           response,
           200,
-          successEnvelope(
-            { status: 'healthy', service: 'federation-gateway', uptime_seconds: Math.round((Date.now() - options.startedAt) / 1000) },
-            requestId,
-          ),
+          successEnvelope<Liveness>({ status: 'healthy', service: 'federation-gateway', uptime_seconds: Math.round((Date.now() - options.startedAt) / 1000) }, requestId),
         ),
     },
     '/health/detailed': {

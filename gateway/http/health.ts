@@ -7,15 +7,9 @@ import type { SubgraphLocation } from '../executor/subgraph-locations.ts';
 import { MODULE_CATALOG } from '../../schema/modules.ts';
 import { V1_SERVICE_NAMES } from '../../schema/v1-services.ts';
 import { processReport } from './process-report.ts';
+import type { CheckResult, HealthReport } from './health-report.ts';
+import type { BackendHealth } from '../backend/backend-health.ts';
 
-export type CheckStatus = 'up' | 'down' | 'not_configured';
-
-export interface CheckResult {
-  readonly status: CheckStatus;
-  readonly latency_ms?: number;
-  readonly error?: string;
-  readonly [detail: string]: unknown;
-}
 
 /** What health reads of the upstreams: the last probe of each, and how often each was called. */
 export interface UpstreamHealthSource {
@@ -35,7 +29,7 @@ export interface HealthOptions {
   /** This replica's open subscription connections and subscriptions. */
   readonly subscriptions?: () => { readonly connections: number; readonly subscriptions: number };
   /** The backend pass-through routes and WebSocket (BACKEND_*): probed when asked, reported, not required. */
-  readonly backend?: () => Promise<Record<string, unknown>>;
+  readonly backend?: () => Promise<BackendHealth>;
   /** Milliseconds from process start until the gateway listened; null while starting. @default always null */
   readonly startupMs?: () => number | null;
   /** Each probe gives up after this long. @default 2000 */
@@ -92,15 +86,15 @@ export function healthChecks(options: HealthOptions) {
 
   return {
     redis,
-    async detailed() {
+    async detailed(): Promise<HealthReport> {
       const names = Object.keys(options.subgraphs) as SubgraphName[];
       const backend = options.backend?.();
       const [database, redisResult, ...subgraphResults] = await Promise.all([
-        timed(() => options.database.ping(), timeoutMs).then((r) => ({ ...r, kind: options.database.kind })),
+        timed(() => options.database.ping(), timeoutMs).then((result) => ({ ...result, kind: options.database.kind })),
         redis(),
         ...names.map(subgraph),
       ]);
-      const subgraphs = Object.fromEntries(names.map((name, index) => [name, subgraphResults[index]]));
+      const subgraphs = Object.fromEntries(names.map((name, index) => [name, subgraphResults[index] ?? { status: 'down' as const, error: 'not probed' }]));
       // Module upstreams are reported, not required: an unconfigured or down module degrades only itself.
       const usage = options.upstreams.usage();
       const upstreamReport = (name: string) => {

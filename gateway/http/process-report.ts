@@ -1,20 +1,13 @@
 // This process's start-up time and memory, for /health/detailed: the figures
 // the deployment budgets (bench/README.md, the Helm chart's resources) are set by.
 import { getHeapSpaceStatistics } from 'node:v8';
+import type { z } from 'zod';
+import type { processReportSchema } from './health-report.ts';
 
 const MiB = 1024 * 1024;
 
-export interface ProcessReport {
-  /** From the process's start (module loading included) until the gateway listened; null before. */
-  readonly startup_ms: number | null;
-  readonly rss_mib: number;
-  readonly heap_used_mib: number;
-  /** V8's new space as committed (both semi-spaces): large under load, handed back when idle (gateway/app/idle-heap-release.ts). */
-  readonly young_generation_mib: number;
-  readonly uptime_seconds: number;
-}
-
-export function processReport(startupMs: number | null): ProcessReport {
+/** `young_generation_mib` is V8's new space as committed (both semi-spaces): large under load, handed back when idle (gateway/app/idle-heap-release.ts). */
+export function processReport(startupMs: number | null): z.infer<typeof processReportSchema> {
   const memory = process.memoryUsage();
   const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
   return {

@@ -7,6 +7,8 @@ import type { UploadStore } from '../uploads/upload-store.ts';
 import { receiveOneFile } from '../uploads/multipart-file.ts';
 import type { RouteTable } from '../../core/http/exchange.ts';
 import type { EdgeSteps } from '../edge/edge-steps.ts';
+import type { trainingProgressAnswerSchema, uploadAnswerSchema } from './v1-answers.ts';
+import type { z } from 'zod';
 import { readBody } from '../../core/http/read-body.ts';
 import { sendErrorEnvelope, sendErrorFromGraphQL, sendJson } from '../../core/http/respond.ts';
 
@@ -29,6 +31,9 @@ const REGISTER_UPLOAD = /* GraphQL */ `
     registerUpload(ticket: $ticket) { id filename contentType sizeBytes sha256 status error createdAt }
   }
 `;
+
+type UploadAnswer = z.infer<typeof uploadAnswerSchema>;
+type TrainingProgressAnswer = z.infer<typeof trainingProgressAnswerSchema>;
 
 /** A ticket only has to outlive the one operation that redeems it. */
 const TICKET_TTL_SECONDS = 120;
@@ -58,8 +63,8 @@ export function v1Routes(options: V1RouteOptions) {
         const result = await options.execute(REPORT_PROGRESS, { body, timestamp, signature }, steps.context(exchange));
         const [error] = result.errors;
         if (error) return sendErrorFromGraphQL(response, requestId, error);
-        const job = result.data?.['reportTrainingProgress'] as { id: string; status: string; progress: number };
-        sendJson(response, 200, successEnvelope({ job_id: job.id, status: job.status, progress: job.progress }, requestId));
+        const job = result.data?.['reportTrainingProgress'] as { id: string; status: TrainingProgressAnswer['status']; progress: number };
+        sendJson(response, 200, successEnvelope<TrainingProgressAnswer>({ job_id: job.id, status: job.status, progress: job.progress }, requestId));
       },
     },
     '/v1/upload': {
@@ -94,7 +99,7 @@ export function v1Routes(options: V1RouteOptions) {
           contentType: string;
           sizeBytes: number;
           sha256: string;
-          status: string;
+          status: UploadAnswer['status'] | 'failed';
           error: string | null;
           createdAt: string;
         };
@@ -104,7 +109,7 @@ export function v1Routes(options: V1RouteOptions) {
         sendJson(
           response,
           201,
-          successEnvelope(
+          successEnvelope<UploadAnswer>(
             {
               upload_id: upload.id,
               filename: upload.filename,

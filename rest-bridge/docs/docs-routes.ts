@@ -7,8 +7,8 @@ import type { RouteTable } from '../../core/http/exchange.ts';
 import { sendJson } from '../../core/http/respond.ts';
 import type { BridgeRoute } from '../bridge-route.ts';
 import { DOCS_CSP, REDOC_INIT, REDOC_LOGO_SVG, REDOC_PAGE, SWAGGER_INIT, SWAGGER_PAGE } from './docs-pages.ts';
-import type { EdgeRouteDoc } from './openapi-document.ts';
-import { openApiDocument } from './openapi-document.ts';
+import type { EdgeRouteDoc } from './edge-route-doc.ts';
+import { openApiDocument, type ApiContact } from './openapi-document.ts';
 import { successEnvelope } from '../../core/http/envelope.ts';
 import { codeExamples, EXAMPLE_LANGUAGES, EXAMPLE_MEDIA_TYPES } from './code-examples.ts';
 import { documentedOperations } from './documented-operations.ts';
@@ -19,6 +19,7 @@ export interface DocsRoutesOptions {
   readonly routes: readonly BridgeRoute[];
   readonly edgeRoutes: readonly EdgeRouteDoc[];
   readonly version: string;
+  readonly contact: ApiContact;
   /** What `/api/docs/status` reports. */
   readonly status: Pick<StatusPageOptions, 'startedAt' | 'health'>;
 }

@@ -8,6 +8,7 @@ export interface DocumentedOperation {
   /** The OpenAPI path template, `/api/v1/webhooks/{id}/deliveries`. */
   readonly path: string;
   readonly summary: string;
+  readonly description: string;
   readonly tag: string;
   readonly authenticated: boolean;
   readonly pathParameters: readonly { readonly name: string; readonly sample: string }[];
@@ -16,12 +17,15 @@ export interface DocumentedOperation {
   readonly successStatus: number;
   /** Every status the document declares for the operation. */
   readonly statuses: readonly number[];
+  /** The document also declares a range (`2XX`) or `default`: a pass-through answers its backend's own statuses. */
+  readonly anyStatus: boolean;
   /** Whether the document's success answer is the `{success, data, request_id}` envelope. */
   readonly envelope: boolean;
 }
 
 interface OpenApiOperation {
   summary: string;
+  description?: string;
   tags: string[];
   security: unknown[];
   parameters?: { name: string; in: string; required: boolean; schema: JsonSchema }[];
@@ -53,7 +57,8 @@ export function documentedOperations(document: OpenApiPaths): DocumentedOperatio
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, raw] of Object.entries(methods)) {
       const operation = raw as OpenApiOperation;
-      const statuses = Object.keys(operation.responses).map(Number).sort((a, b) => a - b);
+      const keys = Object.keys(operation.responses);
+      const statuses = keys.filter((key) => /^\d{3}$/.test(key)).map(Number).sort((a, b) => a - b);
       const successStatus = statuses.find((status) => status < 300) ?? 200;
       const successSchema = operation.responses[String(successStatus)]?.content?.['application/json']?.schema;
       const parameters = operation.parameters ?? [];
@@ -61,6 +66,7 @@ export function documentedOperations(document: OpenApiPaths): DocumentedOperatio
         method: method.toUpperCase(),
         path,
         summary: operation.summary,
+        description: operation.description ?? operation.summary,
         tag: operation.tags[0] ?? 'other',
         authenticated: operation.security.length > 0,
         pathParameters: parameters.filter((p) => p.in === 'path').map((p) => ({ name: p.name, sample: pathParameterSample(p.name) })),
@@ -68,6 +74,7 @@ export function documentedOperations(document: OpenApiPaths): DocumentedOperatio
         body: bodyOf(operation),
         successStatus,
         statuses,
+        anyStatus: keys.some((key) => !/^\d{3}$/.test(key)),
         envelope: Boolean(successSchema?.['properties']?.['success']),
       });
     }

@@ -1,125 +1,26 @@
-import { z } from 'zod';
-import { ERROR_CODES } from '../../core/errors/error-codes.ts';
 import type { BridgeRoute } from '../bridge-route.ts';
-import { compilePath } from '../path-pattern.ts';
+import { bridgeOperation } from './bridge-operation.ts';
+import { edgeOperation } from './edge-operation.ts';
+import type { EdgeRouteDoc } from './edge-route-doc.ts';
+import { ERROR_ENVELOPE } from './json-schemas.ts';
+import { openApiPath } from './operation-parameters.ts';
 
-/** Routes the edge serves itself (not GraphQL operations), documented alongside the bridge's. */
-export interface EdgeRouteDoc {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  readonly path: string;
-  readonly summary: string;
-  readonly tag: string;
-  readonly auth: 'none' | 'required' | 'signature';
-  /** Request body media type and schema, when there is one. */
-  readonly requestBody?: { readonly mediaType: string; readonly schema: Record<string, unknown> };
-  /** What a success answers. @default application/json, an object */
-  readonly responseMediaTypes?: readonly string[];
-  readonly successStatus: number;
-  /** A generic pass-through (the backend proxy): any body either way, the backend's own statuses. */
-  readonly passThrough?: { readonly backend: string; readonly maxBodyBytes: number };
+/** Who answers questions about this API (DOCS_CONTACT_*): the document's `info.contact`. */
+export interface ApiContact {
+  readonly name: string;
+  readonly email?: string;
+  readonly url?: string;
 }
 
-type JsonSchema = Record<string, unknown>;
-
-const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
-};
-
-const ERROR_ENVELOPE: JsonSchema = {
-  type: 'object',
-  required: ['success', 'error', 'error_code', 'timestamp', 'request_id'],
-  properties: {
-    success: { const: false },
-    error: { type: 'string' },
-    error_code: { type: 'string', enum: Object.keys(ERROR_CODES) },
-    message: { type: 'string' },
-    reason: {
-      type: 'string',
-      description: 'What the client should do, where the code alone does not say: MFA_ENROLMENT_REQUIRED (enrol a second factor, then sign in again), TOKEN_EXPIRED (refresh), TRUSTED_DOCUMENT_REQUIRED, …',
-    },
-    timestamp: { type: 'string' },
-    request_id: { type: 'string' },
-  },
-};
-
-export const successEnvelopeSchema = (data: JsonSchema): JsonSchema => ({
-  type: 'object',
-  required: ['success', 'data', 'timestamp', 'request_id'],
-  properties: { success: { const: true }, data, message: { type: 'string' }, timestamp: { type: 'string' }, request_id: { type: 'string' } },
-});
-
-/** `{path...}` is not an OpenAPI template; it is documented as one parameter holding the rest of the path. */
-const openApiPath = (path: string) => path.replace(/\{(\w+)\.\.\.\}/g, '{$1}');
-
-const errorResponses = Object.fromEntries(
-  Object.entries(ERROR_CODES).map(([code, { status }]) => [status, { description: code, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } }]),
-);
-
-function security(auth: EdgeRouteDoc['auth'] | BridgeRoute['auth']) {
-  return auth === 'required' ? [{ bearerAuth: [] }, { apiKeyAuth: [] }] : [];
-}
-
-function bridgeOperation(route: BridgeRoute) {
-  const params = compilePath(route.path).names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
-  const queryShape = route.query ? (jsonSchemaOf(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] }) : undefined;
-  const query = Object.entries(queryShape?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: queryShape?.required?.includes(name) ?? false, schema }));
-  return {
-    summary: route.summary,
-    tags: [route.tag],
-    operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
-    security: security(route.auth),
-    parameters: [...params, ...query],
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body, 'input') } } } } : {}),
-    responses: {
-      [route.successStatus]: { description: 'Success', content: { 'application/json': { schema: successEnvelopeSchema(jsonSchemaOf(route.response, 'output')) } } },
-      ...errorResponses,
-    },
-  };
-}
-
-const ANY_CONTENT = { '*/*': { schema: {} } };
-
-function passThroughResponses({ backend, maxBodyBytes }: NonNullable<EdgeRouteDoc['passThrough']>) {
-  const envelope = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } };
-  const unavailable = { description: `Backend '${backend}' unreachable, timed out or its circuit open`, content: envelope };
-  const tooLarge = { description: `PAYLOAD_TOO_LARGE: a body over ${maxBodyBytes} bytes (BACKEND_MAX_BODY_BYTES or the route's max_body), by Content-Length before anything is sent, or while streaming (the backend request is then aborted)`, content: envelope };
-  return { default: { description: "The backend's own response, streamed back unchanged (hop-by-hop headers and Set-Cookie removed)", content: ANY_CONTENT }, ...errorResponses, 413: tooLarge, 503: unavailable };
-}
-
-function edgeOperation(route: EdgeRouteDoc) {
-  const params = compilePath(route.path).names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description: 'The rest of the path, passed on as it is' }));
-  if (route.passThrough) {
-    return {
-      summary: route.summary,
-      tags: [route.tag],
-      operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
-      security: security(route.auth),
-      parameters: params,
-      ...(route.method === 'GET' || route.method === 'DELETE'
-        ? {}
-        : { requestBody: { required: false, description: `Streamed to the backend unchanged, at most ${route.passThrough.maxBodyBytes} bytes`, content: ANY_CONTENT } }),
-      responses: passThroughResponses(route.passThrough),
-    };
-  }
-  return {
-    summary: route.summary,
-    tags: [route.tag],
-    operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
-    security: security(route.auth),
-    ...(route.requestBody ? { requestBody: { required: true, content: { [route.requestBody.mediaType]: { schema: route.requestBody.schema } } } } : {}),
-    responses: {
-      [route.successStatus]: {
-        description: 'Success',
-        content: Object.fromEntries((route.responseMediaTypes ?? ['application/json']).map((type) => [type, { schema: { type: type.endsWith('json') ? 'object' : 'string' } }])),
-      },
-      ...errorResponses,
-    },
-  };
+export interface OpenApiDocumentOptions {
+  readonly routes: readonly BridgeRoute[];
+  readonly edgeRoutes: readonly EdgeRouteDoc[];
+  readonly version: string;
+  readonly contact: ApiContact;
 }
 
 /** OpenAPI 3.1 for every legacy route, generated from the route table: nothing is written by hand twice. */
-export function openApiDocument(options: { routes: readonly BridgeRoute[]; edgeRoutes: readonly EdgeRouteDoc[]; version: string }) {
+export function openApiDocument(options: OpenApiDocumentOptions) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of options.routes) (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = bridgeOperation(route);
   for (const route of options.edgeRoutes) (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = edgeOperation(route);
@@ -129,6 +30,7 @@ export function openApiDocument(options: { routes: readonly BridgeRoute[]; edgeR
       title: 'Federation gateway: legacy REST routes',
       version: options.version,
       description: 'Each route runs a GraphQL operation on the federated graph at /graphql, with the same identity, limits and errors.',
+      contact: { ...options.contact },
     },
     servers: [{ url: '/' }],
     tags: [...new Set([...options.routes.map((route) => route.tag), ...options.edgeRoutes.map((route) => route.tag)])].map((name) => ({ name })),

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** What the status page reads of `/health/detailed`'s report (gateway/http/health.ts). */
 export interface HealthReportSummaryInput {
   readonly status: 'healthy' | 'degraded';
@@ -21,8 +23,25 @@ const countByStatus = (entries: Readonly<Record<string, { readonly status: strin
   return counts;
 };
 
+const countsByStatus = z.record(z.string(), z.number().int()).describe('How many are in each status (up, down, unconfigured, …)');
+
+/** What `/api/docs/status` answers in the envelope's `data`. */
+export const statusSummarySchema = z.object({
+  service: z.string(),
+  version: z.string(),
+  status: z.enum(['healthy', 'degraded']),
+  started_at: z.string(),
+  uptime_seconds: z.number().int(),
+  database: z.string().describe('up or down'),
+  redis: z.string().describe('up, down or not_configured'),
+  subgraphs: countsByStatus,
+  modules: countsByStatus,
+  v1_services: countsByStatus,
+  documented_routes: z.number().int().describe('Operations in /api/openapi.json'),
+});
+
 /** Version, uptime and a health summary: the counts of `/health/detailed`, not its details. */
-export async function statusSummary(options: StatusPageOptions) {
+export async function statusSummary(options: StatusPageOptions): Promise<z.infer<typeof statusSummarySchema>> {
   const report = await options.health();
   return {
     service: 'federation-gateway',

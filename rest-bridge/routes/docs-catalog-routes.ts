@@ -3,7 +3,7 @@ import { WEBHOOK_EVENT_TYPES } from '../../schema/events.ts';
 import { SCOPE_RESOURCES } from '../../schema/scope-docs.ts';
 import { listOf, ok, route, type BridgeRoute } from '../bridge-route.ts';
 
-const eventSchema = z.object({ event_type: z.string(), description: z.string(), webhook_deliverable: z.boolean(), sample_payload: z.unknown() });
+const eventSchema = z.object({ event_type: z.string(), description: z.string(), webhook_deliverable: z.boolean(), sample_payload: z.record(z.string(), z.unknown()).describe("A made-up payload of the type's exact shape; POST /api/v1/events/trigger sends it") });
 const scopeSchema = z.object({ scope: z.string(), action: z.string(), resource: z.string(), description: z.string() });
 const listSchema = <T extends z.ZodType>(item: T) => z.object({ total: z.number().int(), items: z.array(item) });
 
@@ -44,7 +44,7 @@ export const DOCS_CATALOG_ROUTES: readonly BridgeRoute[] = [
     tag: 'ubp',
     summary: "Sends a sample event of `event_type` to the caller's own webhooks subscribed to it, or to one of theirs (`webhook_id`), signed and retried like a real one",
     body: z.object({ event_type: z.enum(WEBHOOK_EVENT_TYPES), webhook_id: z.string().optional() }),
-    response: z.object({ event_id: z.string(), event_type: z.string(), payload: z.unknown(), deliveries: z.array(z.object({ delivery_id: z.string(), webhook_id: z.string() })) }),
+    response: z.object({ event_id: z.string(), event_type: z.string(), payload: z.record(z.string(), z.unknown()).describe("The sample payload sent, of the type's exact shape"), deliveries: z.array(z.object({ delivery_id: z.string(), webhook_id: z.string() })) }),
     successStatus: 202,
     operation: ({ body }) => ({
       document:

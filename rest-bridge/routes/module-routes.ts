@@ -68,9 +68,10 @@ export const MODULE_ROUTES: readonly BridgeRoute[] = [
       path: '/modules/{module_name}/{path...}',
       tag: 'modules',
       summary: `${method} on the module's upstream at {path}, gated by the module's tier`,
+      description: `The module's minimum tier is checked first (403 names it; an unknown module is 404). The query string${method === 'GET' || method === 'DELETE' ? '' : ' and the JSON body'} go to the module's upstream as they came, with the signed X-Gateway-Principal. The upstream's own success status is kept (201, 202, …) with its body as \`data\`; an upstream 4xx becomes the contract error closest to it, and an upstream that is down, unconfigured or times out is 503.`,
       // Any JSON a module accepts; its upstream validates it.
-      ...(method === 'GET' || method === 'DELETE' ? {} : { body: z.unknown() }),
-      response: z.unknown(),
+      ...(method === 'GET' || method === 'DELETE' ? {} : { body: z.unknown().describe("Any JSON the module's upstream accepts, passed on unchanged") }),
+      response: z.unknown().describe("The module upstream's JSON answer, unchanged (null when it sent no body): the gateway does not know a module's API"),
       operation: (input) => proxyOperation(method, input),
       result: proxyResult,
     }),

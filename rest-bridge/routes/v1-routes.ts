@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { V1_SERVICES } from '../../schema/v1-services.ts';
 import { listOf, ok, route, type BridgeRoute } from '../bridge-route.ts';
 
 const JOB_FIELDS = 'id phaseName realTraining maxSteps batchSize status progress currentStep message modelId error createdAt completedAt';
@@ -35,6 +36,12 @@ const jobOf = (job: Record<string, any>): z.infer<typeof jobSchema> => ({
   completed_at: job['completedAt'],
 });
 
+/** The /v1 service whose upstream answers a route (schema/v1-services.ts). */
+const serviceOf = (route: string): string => V1_SERVICES.find((service) => (service.routes as readonly string[]).includes(route))?.name ?? 'its';
+
+/** An upstream's own answer, which the seed never gave a shape: the document says whose it is. */
+const upstreamAnswer = (route: string) => z.unknown().describe(`The ${serviceOf(route)} upstream's answer to ${route}, unchanged (null when it sent none): its shape is the upstream's`);
+
 /** Read-only upstream answers with no documented shape pass through as they came. */
 const passThrough = (path: string, field: string, summary: string): BridgeRoute =>
   route({
@@ -42,7 +49,7 @@ const passThrough = (path: string, field: string, summary: string): BridgeRoute 
     path,
     tag: 'v1',
     summary,
-    response: z.unknown(),
+    response: upstreamAnswer(`GET ${path}`),
     operation: () => ({ document: `query Rest_${field} { ${field} }`, variables: {} }),
     result: (data) => data[field] ?? null,
   });
@@ -95,7 +102,7 @@ export const V1_ROUTES: readonly BridgeRoute[] = [
     tag: 'v1',
     summary: 'Send a message to a model',
     body: z.object({ model_id: z.string().min(1), message: z.string().min(1), conversation_id: z.string().optional() }),
-    response: z.object({ model_id: z.string(), conversation_id: z.string().nullable(), response: z.string().nullable(), details: z.unknown() }),
+    response: z.object({ model_id: z.string(), conversation_id: z.string().nullable(), response: z.string().nullable(), details: z.unknown().describe("The agent-forge upstream's whole answer") }),
     operation: ({ body }) => ({
       document: 'mutation RestChat($input: ChatInput!) { chat(input: $input) { modelId conversationId response details } }',
       variables: { input: { modelId: body.model_id, message: body.message, conversationId: body.conversation_id } },
@@ -111,7 +118,7 @@ export const V1_ROUTES: readonly BridgeRoute[] = [
     tag: 'v1',
     summary: 'Ask the knowledge service; other body fields are passed along as options',
     body: z.looseObject({ query: z.string().min(1) }),
-    response: z.unknown(),
+    response: upstreamAnswer('POST /v1/query'),
     operation: ({ body }) => {
       const { query, ...options } = body as { query: string } & Record<string, unknown>;
       return { document: 'query RestKnowledgeQuery($query: String!, $options: JSON) { knowledgeQuery(query: $query, options: $options) }', variables: { query, options } };

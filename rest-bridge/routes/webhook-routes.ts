@@ -9,7 +9,7 @@ const endpointSchema = z.object({
   url: z.string(),
   description: z.string(),
   events: z.array(z.string()),
-  payload_filter: z.unknown(),
+  payload_filter: z.record(z.string(), z.unknown()).nullable().describe('Top-level payload fields that must equal these values; null delivers every event of the types'),
   enabled: z.boolean(),
   disabled_reason: z.string().nullable(),
   created_at: z.string(),

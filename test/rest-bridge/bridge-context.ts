@@ -9,6 +9,8 @@ export interface BridgeContext {
   readonly gateway: RunningGateway;
   readonly free: { token: string; userId: string };
   readonly pro: { token: string; userId: string };
+  /** The AIVillage stand-in behind /v1: its dispatches, and signed training reports as the upstream sends them. */
+  readonly aivillage: AIVillageUpstream;
   call(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export async function startBridgeContext(): Promise<BridgeContext> {
     gateway,
     free,
     pro,
+    aivillage,
     call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers['authorization'] = `Bearer ${options.token}`;

@@ -17,6 +17,7 @@ import type { SubgraphFetchConfig, SubgraphLocation, SupergraphSource } from '..
 import type { MetricsAccess } from '../../http/metrics-route.ts';
 import type { TracingConfig } from '../../observability/tracing.ts';
 import type { UsageConfig } from '../../usage/usage-recorder.ts';
+import type { ApiContact } from '../../../rest-bridge/docs/openapi-document.ts';
 
 /**
  * The one configuration root. Read from the environment once, validated, frozen;
@@ -82,6 +83,8 @@ export interface AppConfig {
   readonly tracing: TracingConfig;
   readonly cors: CorsOptions;
   readonly landingPage: LandingPage;
+  /** What /api/openapi.json says of whoever runs this gateway (DOCS_CONTACT_*). */
+  readonly docs: { readonly contact: ApiContact };
   /** Registered operations served by hash, and who may send nothing else; null without a manifest. */
   readonly trustedDocuments: TrustedDocumentsConfig | null;
   /** Which X-Forwarded-For hops are our proxies; the client is the first other one from the right. */

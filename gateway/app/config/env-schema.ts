@@ -113,6 +113,9 @@ export const environmentSchema = z.object({
   LANDING_PAGE: landingPageVariable,
   TRUSTED_DOCUMENTS: trustedDocumentsVariable,
   TRUSTED_DOCUMENTS_REQUIRED: trustedDocumentsRequiredVariable,
+  DOCS_CONTACT_NAME: z.string().min(1).default('Gateway operators'),
+  DOCS_CONTACT_EMAIL: z.string().email().optional(),
+  DOCS_CONTACT_URL: z.string().url().refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EXPOSE_STACK_TRACES: boolean.default(false),
 });

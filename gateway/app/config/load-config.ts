@@ -192,6 +192,9 @@ export function loadConfig(source: NodeJS.ProcessEnv, role: ProcessRole = 'gatew
     trustProxy: env.TRUST_PROXY,
     cors: { origins: env.CORS_ORIGINS, allowLocalhost: env.NODE_ENV === 'development', extraAllowedHeaders: env.CORS_ALLOWED_HEADERS },
     landingPage: landingPageFor(env.LANDING_PAGE, env.NODE_ENV),
+    docs: {
+      contact: { name: env.DOCS_CONTACT_NAME, ...(env.DOCS_CONTACT_EMAIL ? { email: env.DOCS_CONTACT_EMAIL } : {}), ...(env.DOCS_CONTACT_URL ? { url: env.DOCS_CONTACT_URL } : {}) },
+    },
     trustedDocuments: trustedDocumentsConfig(env.TRUSTED_DOCUMENTS, env.TRUSTED_DOCUMENTS_REQUIRED),
     logLevel: env.LOG_LEVEL,
     exposeStackTraces: env.EXPOSE_STACK_TRACES && env.NODE_ENV !== 'production',
