@@ -26,6 +26,7 @@ import type { EdgeContext } from './edge-context.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
 import { perRequestVerifier } from './per-request-verifier.ts';
 import { PooledRemoteDataSource } from './pooled-remote-data-source.ts';
+import { failedFetchAsFieldErrors } from './failed-fetch-errors.ts';
 import { observedDataSource, type FetchObserver } from './observed-data-source.ts';
 import { provenCallerFetches } from './proven-caller-fetches.ts';
 import { apolloRequestError } from './apollo-request-errors.ts';
@@ -121,7 +122,9 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
         observedDataSource(name, proven.wrap(source), UPSTREAM_SUBGRAPHS.has(name), options.onFetch ?? (() => {}));
       if (location.kind === 'remote') {
         return observe(
-          new PooledRemoteDataSource({ name, url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name), batchedRequests }),
+          failedFetchAsFieldErrors(
+            new PooledRemoteDataSource({ name, url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name), batchedRequests }),
+          ),
         );
       }
       if (!options.localSchemas.names.has(name as SubgraphName)) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
