@@ -1,10 +1,10 @@
 // The keys subgraph process killed (SIGKILL) under a bounded mixed load, then the
-// auth one. GraphQL (queries and subscription events) answers
-// what the other subgraphs resolved, with one SERVICE_UNAVAILABLE error per part
-// the dead one should have supplied (its path, the subgraph named); a missing
-// non-null field nulls its nearest nullable parent, as the GraphQL spec says; only
-// an operation left with no data at all is a 503 with Retry-After. The REST bridge
-// needs a route's whole result, so there a missing part is a 503 envelope naming it.
+// auth one. GraphQL (queries and subscription events) answers what the other
+// subgraphs resolved, with one SERVICE_UNAVAILABLE error per part the dead one
+// should have supplied (its path, the subgraph named); a missing non-null field
+// nulls its nearest nullable parent, as the GraphQL spec says; only an operation
+// left with no data at all is a 503 with Retry-After. The REST bridge needs a
+// route's whole result, so there a missing part is a 503 envelope naming it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startTestGateway, TEST_INTERNAL_SECRET, TEST_JWT_SECRET } from '../support/gateway-harness.ts';
