@@ -11,8 +11,7 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { SUPERGRAPH_PATH } from '../../core/supergraph/supergraph-path.ts';
-import { httpStatusOf } from '../../core/errors/error-codes.ts';
-import { contractCodeOf } from '../../core/errors/errors.ts';
+import { resultStatus } from '../../core/errors/result-status.ts';
 import type { SubgraphName } from '../../schema/subgraph-names.ts';
 import type { InternalTokens } from '../../core/identity/internal-token.ts';
 import { maskError, type MaskOptions } from '../../core/errors/mask-error.ts';
@@ -24,11 +23,11 @@ import type { Logger } from '../../core/logger.ts';
 import { finiteNumberLiteralsRule, safeStringLiteralsRule } from './literal-rules.ts';
 import { jsonVariablesPlugin } from './json-variables-plugin.ts';
 import { asksForLegacyJsonOnly } from '../../core/http/graphql-media-type.ts';
-import { retryAfterSecondsOf } from '../../core/errors/failure-class.ts';
 import type { EdgeContext } from './edge-context.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
 import { perRequestVerifier } from './per-request-verifier.ts';
 import { PooledRemoteDataSource } from './pooled-remote-data-source.ts';
+import { failedFetchAsFieldErrors } from './failed-fetch-errors.ts';
 import { observedDataSource, type FetchObserver } from './observed-data-source.ts';
 import { provenCallerFetches } from './proven-caller-fetches.ts';
 import { apolloRequestError } from './apollo-request-errors.ts';
@@ -72,24 +71,15 @@ export interface SupergraphServerOptions {
   readonly onApiSchema?: (schema: GraphQLSchema) => void;
 }
 
-/**
- * A whole operation that failed (no data) answers with the status of its first
- * error's contract code; partial results stay 200, as GraphQL over HTTP expects.
- */
-const statusFromErrors: ApolloServerPlugin<EdgeContext> = {
+/** The status core/errors/result-status.ts decides, over what Apollo Server took from errors' `extensions.http`. */
+const statusFromResult: ApolloServerPlugin<EdgeContext> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, request }) {
         if (response.body.kind !== 'single') return;
-        const { data, errors } = response.body.singleResult;
-        const first = errors?.[0];
-        if (!first || (data !== null && data !== undefined)) return;
-        const code = contractCodeOf(first);
-        // GraphQL over HTTP: a client asking for application/json only reads request errors from a 200.
-        const legacyRequestError = code === 'VALIDATION_ERROR' && data === undefined && asksForLegacyJsonOnly(request.http?.headers.get('accept'));
-        if (code) response.http.status = legacyRequestError ? 200 : httpStatusOf(code);
-        const retryAfter = retryAfterSecondsOf(code, first.extensions);
-        if (retryAfter !== undefined) response.http.headers.set('retry-after', String(retryAfter));
+        const decided = resultStatus(response.body.singleResult, { legacyJsonOnly: asksForLegacyJsonOnly(request.http?.headers.get('accept')) });
+        if (decided.status !== undefined) response.http.status = decided.status;
+        if (decided.retryAfterSeconds !== undefined) response.http.headers.set('retry-after', String(decided.retryAfterSeconds));
       },
     };
   },
@@ -133,7 +123,9 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
         observedDataSource(name, proven.wrap(source), UPSTREAM_SUBGRAPHS.has(name), options.onFetch ?? (() => {}));
       if (location.kind === 'remote') {
         return observe(
-          new PooledRemoteDataSource({ name, url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name), batchedRequests }),
+          failedFetchAsFieldErrors(
+            new PooledRemoteDataSource({ name, url: location.url, dispatcher: options.dispatcher, deduplicate: !options.deduplicationExcluded.has(name), batchedRequests }),
+          ),
         );
       }
       if (!options.localSchemas.names.has(name as SubgraphName)) throw new Error(`Subgraph '${name}' should run in process but has no schema`);
@@ -173,7 +165,7 @@ export function createSupergraphServer(options: SupergraphServerOptions): Apollo
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => apolloRequestError(formatted, error) ?? maskError(formatted, error, mask),
     plugins: [
-      statusFromErrors,
+      statusFromResult,
       noteOperationName,
       credentialLimitPlugin,
       jsonVariablesPlugin(options.operationLimits.maxJsonDepth),

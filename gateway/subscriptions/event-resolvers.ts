@@ -46,8 +46,27 @@ interface Fetched {
   readonly errors: ReadonlyMap<string, GraphQLFormattedError>;
 }
 
-function errorFrom(formatted: GraphQLFormattedError): GraphQLError {
-  return new GraphQLError(formatted.message, { extensions: formatted.extensions ?? {} });
+/**
+ * The error that left `path` null in an entity query's answer: its own, or one below
+ * it whose non-null field's null climbed up to it (GraphQL's propagation). An error
+ * from below keeps the rest of its path beneath the subscriber's field (`at`), so it
+ * names the field that failed, as it would in a query's answer.
+ */
+function errorAtOrBelow(errors: ReadonlyMap<string, GraphQLFormattedError>, path: string, at: GraphQLResolveInfo['path']): GraphQLError | undefined {
+  const own = errors.get(path);
+  if (own) return new GraphQLError(own.message, { extensions: own.extensions ?? {} });
+  for (const [errorPath, error] of errors) {
+    if (!errorPath.startsWith(`${path}.`)) continue;
+    const below = (error.path ?? []).slice(path.split('.').length);
+    return new GraphQLError(error.message, { path: [...responsePathOf(at), ...below], extensions: error.extensions ?? {} });
+  }
+  return undefined;
+}
+
+function responsePathOf(path: GraphQLResolveInfo['path'] | undefined): Array<string | number> {
+  const keys: Array<string | number> = [];
+  for (let step = path; step; step = step.prev) keys.unshift(step.key);
+  return keys;
 }
 
 /**
@@ -73,8 +92,8 @@ export function eventResolvers(options: EventResolversOptions): EventResolvers {
     for (const error of result.errors) errors.set((error.path ?? []).join('.'), error);
     const value = result.data?.[ENTITY_RESPONSE_KEY];
     if (value === null || value === undefined) {
-      const first = errors.get(ENTITY_RESPONSE_KEY) ?? result.errors[0];
-      if (first) throw errorFrom(first);
+      const first = result.errors[0];
+      if (first) throw errorAtOrBelow(errors, ENTITY_RESPONSE_KEY, info.path) ?? new GraphQLError(first.message, { extensions: first.extensions ?? {} });
       return null;
     }
     fetched.set(value as object, { path: ENTITY_RESPONSE_KEY, errors });
@@ -86,8 +105,8 @@ export function eventResolvers(options: EventResolversOptions): EventResolvers {
     const path = `${meta.path}.${key}`;
     const value = source[key];
     if (value === null || value === undefined) {
-      const error = meta.errors.get(path);
-      if (error) throw errorFrom(error);
+      const error = errorAtOrBelow(meta.errors, path, info.path);
+      if (error) throw error;
       return value;
     }
     const mark = (item: unknown, itemPath: string): void => {

@@ -34,13 +34,14 @@ export const agentForgeTypeDefs = gql`
     createdAt: DateTime!
     updatedAt: DateTime!
     completedAt: DateTime
-    owner: User!
+    "The owner; null (with an error) when the auth subgraph, which holds their account, cannot answer."
+    owner: User
   }
 
   type User @key(fields: "id") {
     id: ID!
-    "The user's training jobs, newest first."
-    trainingJobs(first: Int = 20): [TrainingJob!]!
+    "The user's training jobs, newest first; null (with an error) when the agent-forge subgraph cannot answer."
+    trainingJobs(first: Int = 20): [TrainingJob!]
   }
 
   "A model the Agent Forge upstream lists."

@@ -68,8 +68,8 @@ export const analyticsTypeDefs = gql`
 
   type Module @key(fields: "slug") {
     slug: ID!
-    "The caller's usage of this module (every caller's, for an admin)."
-    usage(since: DateTime, until: DateTime): UsageReport!
+    "The caller's usage of this module (every caller's, for an admin); null (with an error) when the analytics subgraph cannot answer."
+    usage(since: DateTime, until: DateTime): UsageReport
   }
 
   type Query {

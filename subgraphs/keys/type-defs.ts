@@ -30,12 +30,14 @@ export const keysTypeDefs = gql`
     lastUsedAt: DateTime
     revokedAt: DateTime
     createdAt: DateTime!
-    owner: User!
+    "The owner; null (with an error) when the auth subgraph, which holds their account, cannot answer."
+    owner: User
   }
 
   type User @key(fields: "id") {
     id: ID!
-    apiKeys: [ApiKey!]!
+    "The user's keys, newest first; null (with an error) when the keys subgraph cannot answer."
+    apiKeys: [ApiKey!]
   }
 
   type CreatedApiKey {

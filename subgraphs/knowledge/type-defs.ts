@@ -30,13 +30,14 @@ export const knowledgeTypeDefs = gql`
     upstreamReference: JSON
     error: String
     createdAt: DateTime!
-    owner: User!
+    "The owner; null (with an error) when the auth subgraph, which holds their account, cannot answer."
+    owner: User
   }
 
   type User @key(fields: "id") {
     id: ID!
-    "The user's uploads, newest first."
-    uploads(first: Int = 20): [Upload!]!
+    "The user's uploads, newest first; null (with an error) when the knowledge subgraph cannot answer."
+    uploads(first: Int = 20): [Upload!]
   }
 
   type Query {

@@ -29,7 +29,8 @@ export const webhooksTypeDefs = gql`
     previousSecretExpiresAt: DateTime
     createdAt: DateTime!
     updatedAt: DateTime!
-    owner: User!
+    "The owner; null (with an error) when the auth subgraph, which holds their account, cannot answer."
+    owner: User
     deliveries(status: WebhookDeliveryStatus, first: Int = 20, after: String): WebhookDeliveryConnection!
   }
 

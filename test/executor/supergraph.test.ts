@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, isObjectType } from 'graphql';
+import { buildSchema, getNamedType, isNonNullType, isObjectType, type GraphQLField } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH } from '../../core/supergraph/supergraph-path.ts';
 import { composeSupergraphSdl } from '../../subgraphs/compose.ts';
@@ -42,6 +42,35 @@ describe('the supergraph', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  // A field one subgraph resolves on an object another subgraph gives the rest of is
+  // fetched apart, and fails apart when that subgraph is down. Non-null, its null would
+  // climb (GraphQL's propagation) past every field the first subgraph did resolve, up
+  // to the root: one subgraph down would blank whole operations. So where an object
+  // is reached through a non-null field, its fields from other subgraphs are
+  // nullable, or the field reaching it is.
+  it('keeps what an unavailable subgraph owns from nulling what other subgraphs resolved', () => {
+    const supergraph = buildSchema(readFileSync(SUPERGRAPH_PATH, 'utf8'), { assumeValidSDL: true });
+    const external = (field: GraphQLField<unknown, unknown>) => field.astNode?.directives?.some((directive) => directive.name.value === 'external') ?? false;
+    const spreading: string[] = [];
+    for (const name of SUBGRAPH_NAMES) {
+      const schema = buildSubgraphSchema([{ typeDefs: subgraphDefinition(name).typeDefs }]);
+      for (const parent of Object.values(schema.getTypeMap())) {
+        if (!isObjectType(parent) || parent.name.startsWith('__')) continue;
+        for (const field of Object.values(parent.getFields())) {
+          const reached = getNamedType(field.type);
+          const whole = supergraph.getType(reached.name);
+          if (!isNonNullType(field.type) || !isObjectType(reached) || !isObjectType(whole)) continue;
+          const own = reached.getFields();
+          for (const other of Object.values(whole.getFields())) {
+            const resolvedHere = own[other.name] !== undefined && !external(own[other.name]!);
+            if (!resolvedHere && isNonNullType(other.type)) spreading.push(`${name}: ${parent.name}.${field.name}: ${String(field.type)} reaches ${whole.name}.${other.name}: ${String(other.type)}`);
+          }
+        }
+      }
+    }
+    expect(spreading).toEqual([]);
   });
 
   it('parses as a schema', () => {

@@ -102,8 +102,9 @@ describe('subscription fan-out: one execution per group of subscribers that must
     const [byKey] = withKey.results;
     expect(byToken!.errors).toBeUndefined();
     expect(byToken!.data!['trainingJobUpdated'].job.owner.apiKeys).toHaveLength(2);
-    expect(byKey!.data!['trainingJobUpdated']).toMatchObject({ kind: 'progress', job: null });
-    expect(byKey!.errors).toMatchObject([{ path: ['trainingJobUpdated', 'job'], extensions: { code: 'INSUFFICIENT_PERMISSIONS' } }]);
+    expect(byKey!.data!['trainingJobUpdated']).toMatchObject({ kind: 'progress', job: { owner: { email: 'alice@fan-out.test', apiKeys: null } } });
+    expect(byKey!.errors).toMatchObject([{ path: ['trainingJobUpdated', 'job', 'owner', 'apiKeys'], extensions: { code: 'INSUFFICIENT_PERMISSIONS' } }]);
+    expect(byKey!.errors).toHaveLength(1);
     // Two groups, so two executions: each one's query plan starts at agent-forge.
     expect(fetches['agent-forge']).toBe(unwatched['agent-forge'] + 2 * perExecution['agent-forge']);
   });

@@ -143,8 +143,10 @@ describe('graphql-ws subscriptions on /graphql, with fields from other subgraphs
     await subscriptionsRegistered(gateway.url, before + 1);
     const jobId = await startJob(alice.token);
     const [event] = await subscription.received(1);
-    expect(event!.data!['trainingJobUpdated']).toMatchObject({ kind: 'progress', jobId, job: null });
-    expect(event!.errors).toMatchObject([{ path: ['trainingJobUpdated', 'job'], extensions: { code: 'INSUFFICIENT_PERMISSIONS' } }]);
+    // User.apiKeys is nullable: the refusal nulls the keys alone, the job and its owner's email still arrive.
+    expect(event!.data!['trainingJobUpdated']).toMatchObject({ kind: 'progress', jobId, job: { id: jobId, owner: { email: 'alice@subs.test', apiKeys: null } } });
+    expect(event!.errors).toMatchObject([{ path: ['trainingJobUpdated', 'job', 'owner', 'apiKeys'], extensions: { code: 'INSUFFICIENT_PERMISSIONS' } }]);
+    expect(event!.errors).toHaveLength(1);
   });
 
   it('ends the connection with 4401 when its API key is revoked', async () => {
