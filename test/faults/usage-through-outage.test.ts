@@ -164,7 +164,7 @@ describe.runIf(ownPostgresAvailable)('usage records through a Postgres outage un
     const token = await caller(gateway);
     await postgres.stop();
     try {
-      const result = await load(gateway, token, { requests: 400, maxMs: 10_000, queries: ['query NoDatabase { __typename }'] });
+      const result = await load(gateway, token, { requests: 400, maxMs: 45_000, queries: ['query NoDatabase { __typename }'] });
       expect(result.succeeded).toBe(400);
       const started = performance.now();
       await gateway.close();
@@ -182,7 +182,7 @@ describe.runIf(ownPostgresAvailable)('usage records through a Postgres outage un
     } finally {
       await postgres.start().catch(() => {});
     }
-  }, 60_000);
+  }, 120_000);
 
   it('shutting down while Postgres is frozen: shutdown ends at its deadline and counts what it could not write, the write in flight too', async () => {
     // A statement deadline past the shutdown's, so a write is still waiting on the frozen server when shutdown gives up.
@@ -192,7 +192,7 @@ describe.runIf(ownPostgresAvailable)('usage records through a Postgres outage un
     await postgres.freeze();
     let result: LoadResult;
     try {
-      result = await load(gateway, token, { requests: 400, maxMs: 10_000, queries: ['query NoDatabase { __typename }'] });
+      result = await load(gateway, token, { requests: 400, maxMs: 45_000, queries: ['query NoDatabase { __typename }'] });
       expect(result.succeeded).toBe(400);
       const started = performance.now();
       await gateway.close();
@@ -208,7 +208,7 @@ describe.runIf(ownPostgresAvailable)('usage records through a Postgres outage un
     expect(logged, summary).toBe(gateway.usage.dropped());
     expect(logged, summary).toBeGreaterThan(0);
     expect(missing.length, summary).toBeLessThanOrEqual(logged);
-  }, 60_000);
+  }, 120_000);
 
   it('shutting down while Postgres comes back within the shutdown deadline: every 2xx is written', async () => {
     const { gateway, log } = await gatewayOnPostgres({ USAGE_SHUTDOWN_TIMEOUT_MS: '20000' });
@@ -216,7 +216,7 @@ describe.runIf(ownPostgresAvailable)('usage records through a Postgres outage un
     await postgres.stop();
     let result: LoadResult;
     try {
-      result = await load(gateway, token, { requests: 400, maxMs: 10_000, queries: ['query NoDatabase { __typename }'] });
+      result = await load(gateway, token, { requests: 400, maxMs: 45_000, queries: ['query NoDatabase { __typename }'] });
       expect(result.succeeded).toBe(400);
       const closing = gateway.close();
       await sleep(1_500);
@@ -229,5 +229,5 @@ describe.runIf(ownPostgresAvailable)('usage records through a Postgres outage un
     expect(unrecorded(result.answers, recorded)).toEqual([]);
     expect(gateway.usage.dropped()).toBe(0);
     expect(droppedAtShutdown(log)).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
